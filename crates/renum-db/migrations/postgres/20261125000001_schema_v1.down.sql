@@ -1,0 +1,7 @@
+DROP TABLE api_logs;
+DROP TABLE posts;
+DROP TABLE clip_projects;
+DROP TABLE videos;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,316 @@
+//! The named query catalogue: every SQL statement renum runs, one module per engine.
+//!
+//! Statements are declared once below. Most are portable and shared by both engines; where
+//! the engines differ an entry spells both (`[pg: ..., sqlite: ...]`). The macro expands
+//! into `catalogue::postgres::<table>::<NAME>` and `catalogue::sqlite::<table>::<NAME>`,
+//! plus `ALL`, the list of `(name, sql)` that tests and `renum doctor` walk to prepare and
+//! EXPLAIN every statement.
+//!
+//! Conventions: in tenant statements `$1` is always `organization_id`. Keyset pages take
+//! the last row's key and a limit; the first page passes the sentinel key from
+//! `repo::keyset`, so one statement (one plan) serves every page.
+
+/// One catalogue entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Statement {
+    /// `table.NAME`, identical across engines.
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! catalogue {
+    ($($table:ident { $($name:ident => [$($spec:tt)*];)* })*) => {
+        /// PostgreSQL spelling of every statement.
+        pub mod postgres {
+            $(pub mod $table { $(pub const $name: &str = catalogue!(@pick pg $($spec)*);)* })*
+            pub const ALL: &[super::Statement] = &[
+                $($(super::Statement {
+                    name: concat!(stringify!($table), ".", stringify!($name)),
+                    sql: $table::$name,
+                },)*)*
+            ];
+        }
+        /// SQLite spelling of every statement.
+        pub mod sqlite {
+            $(pub mod $table { $(pub const $name: &str = catalogue!(@pick sqlite $($spec)*);)* })*
+            pub const ALL: &[super::Statement] = &[
+                $($(super::Statement {
+                    name: concat!(stringify!($table), ".", stringify!($name)),
+                    sql: $table::$name,
+                },)*)*
+            ];
+        }
+    };
+    (@pick pg pg: $pg:expr, sqlite: $sqlite:expr) => { $pg };
+    (@pick sqlite pg: $pg:expr, sqlite: $sqlite:expr) => { $sqlite };
+    (@pick $engine:ident $portable:expr) => { $portable };
+}
+
+macro_rules! organization_columns {
+    () => {
+        "id, name, slug, plan, opusclip_api_key_ciphertext, created_at, updated_at, deleted_at"
+    };
+}
+macro_rules! user_columns {
+    () => {
+        "id, organization_id, email, password_hash, full_name, role, last_login_at, created_at, updated_at, deleted_at"
+    };
+}
+macro_rules! session_columns {
+    () => {
+        "id, user_id, token_hash, expires_at, last_seen_at, revoked_at, ip, user_agent, created_at"
+    };
+}
+macro_rules! video_columns {
+    () => {
+        "id, organization_id, user_id, title, script, video_raw_url, video_processed_url, \
+         thumbnail_url, status, module_type, duration_seconds, size_bytes, captions, \
+         parent_video_id, opusclip_clip_id, score, created_at, updated_at"
+    };
+}
+macro_rules! clip_project_columns {
+    () => {
+        "id, organization_id, video_id, opusclip_project_id, stage, status, options, attempts, \
+         next_poll_at, last_error, completed_at, created_at, updated_at"
+    };
+}
+macro_rules! post_columns {
+    () => {
+        "id, organization_id, video_id, created_by, platform, description, hashtags, \
+         scheduled_at, status, published_at, external_post_id, attempts, last_error, \
+         created_at, updated_at"
+    };
+}
+macro_rules! post_with_video_columns {
+    () => {
+        "p.id, p.organization_id, p.video_id, p.created_by, p.platform, p.description, \
+         p.hashtags, p.scheduled_at, p.status, p.published_at, p.external_post_id, p.attempts, \
+         p.last_error, p.created_at, p.updated_at, v.title AS video_title, \
+         v.status AS video_status, v.module_type AS video_module_type, \
+         v.thumbnail_url AS video_thumbnail_url, v.video_processed_url AS video_processed_url, \
+         v.duration_seconds AS video_duration_seconds"
+    };
+}
+macro_rules! api_log_columns {
+    () => {
+        "id, organization_id, direction, service, endpoint, method, status_code, duration_ms, \
+         request_id, user_id, request_body, response_body, created_at"
+    };
+}
+
+catalogue! {
+    organizations {
+        INSERT => [concat!(
+            "INSERT INTO organizations (id, name, slug, plan) VALUES ($1, $2, $3, $4) RETURNING ",
+            organization_columns!()
+        )];
+        GET => [concat!(
+            "SELECT ", organization_columns!(),
+            " FROM organizations WHERE id = $1 AND deleted_at IS NULL"
+        )];
+        UPDATE => [concat!(
+            "UPDATE organizations SET name = COALESCE($2, name), plan = COALESCE($3, plan), ",
+            "updated_at = $4 WHERE id = $1 AND deleted_at IS NULL RETURNING ",
+            organization_columns!()
+        )];
+        SET_OPUSCLIP_KEY => [
+            "UPDATE organizations SET opusclip_api_key_ciphertext = $2, updated_at = $3 \
+             WHERE id = $1 AND deleted_at IS NULL"
+        ];
+        SOFT_DELETE => [
+            "UPDATE organizations SET deleted_at = $2, updated_at = $2 \
+             WHERE id = $1 AND deleted_at IS NULL"
+        ];
+    }
+    users {
+        INSERT => [concat!(
+            "INSERT INTO users (organization_id, id, email, password_hash, full_name, role) ",
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING ", user_columns!()
+        )];
+        GET => [concat!(
+            "SELECT ", user_columns!(),
+            " FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
+        )];
+        LIST => [concat!(
+            "SELECT ", user_columns!(),
+            " FROM users WHERE organization_id = $1 AND deleted_at IS NULL ",
+            "AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4"
+        )];
+        UPDATE => [concat!(
+            "UPDATE users SET full_name = COALESCE($3, full_name), role = COALESCE($4, role), ",
+            "password_hash = COALESCE($5, password_hash), updated_at = $6 ",
+            "WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ",
+            user_columns!()
+        )];
+        SET_LAST_LOGIN => [
+            "UPDATE users SET last_login_at = $3 \
+             WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
+        ];
+        SOFT_DELETE => [
+            "UPDATE users SET deleted_at = $3, updated_at = $3 \
+             WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
+        ];
+        WITH_ORGANIZATION => [
+            "SELECT u.id, u.organization_id, u.email, u.full_name, u.role, u.last_login_at, \
+             u.created_at, u.updated_at, o.name AS organization_name, \
+             o.slug AS organization_slug, o.plan AS organization_plan, \
+             o.opusclip_api_key_ciphertext IS NOT NULL AS organization_has_opusclip_key, \
+             o.created_at AS organization_created_at \
+             FROM users u JOIN organizations o ON o.id = u.organization_id \
+             WHERE u.organization_id = $1 AND u.id = $2 \
+             AND u.deleted_at IS NULL AND o.deleted_at IS NULL"
+        ];
+    }
+    accounts {
+        // Sign-in happens before any organization is known: the one lookup of a tenant
+        // table by a global key. Returns at most one row (users_email_key).
+        FIND_BY_EMAIL => [concat!(
+            "SELECT ", user_columns!(), " FROM users WHERE email = $1 AND deleted_at IS NULL"
+        )];
+    }
+    sessions {
+        INSERT => [concat!(
+            "INSERT INTO sessions (id, user_id, token_hash, expires_at, ip, user_agent) ",
+            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING ", session_columns!()
+        )];
+        GET_BY_TOKEN_HASH => [concat!(
+            "SELECT ", session_columns!(), " FROM sessions WHERE token_hash = $1"
+        )];
+        TOUCH => ["UPDATE sessions SET last_seen_at = $2 WHERE id = $1"];
+        REVOKE => ["UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"];
+        REVOKE_ALL_FOR_USER => [
+            "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
+        ];
+    }
+    videos {
+        INSERT => [concat!(
+            "INSERT INTO videos (organization_id, id, user_id, title, script, video_raw_url, ",
+            "video_processed_url, thumbnail_url, status, module_type, duration_seconds, ",
+            "size_bytes, captions, parent_video_id, opusclip_clip_id, score) ",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ",
+            "RETURNING ", video_columns!()
+        )];
+        GET => [concat!(
+            "SELECT ", video_columns!(), " FROM videos WHERE organization_id = $1 AND id = $2"
+        )];
+        // Newest first on videos_organization_id_created_at_idx; filters are optional.
+        LIST => [concat!(
+            "SELECT ", video_columns!(), " FROM videos WHERE organization_id = $1 ",
+            "AND (CAST($2 AS TEXT) IS NULL OR status = $2) ",
+            "AND (CAST($3 AS TEXT) IS NULL OR module_type = $3) ",
+            "AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
+        )];
+        // Nullable columns take a flag ($n) and a value ($n+1) so a patch can clear them.
+        UPDATE => [concat!(
+            "UPDATE videos SET title = COALESCE($3, title), ",
+            "script = CASE WHEN $4 THEN $5 ELSE script END, ",
+            "video_raw_url = CASE WHEN $6 THEN $7 ELSE video_raw_url END, ",
+            "video_processed_url = CASE WHEN $8 THEN $9 ELSE video_processed_url END, ",
+            "thumbnail_url = CASE WHEN $10 THEN $11 ELSE thumbnail_url END, ",
+            "status = COALESCE($12, status), ",
+            "module_type = CASE WHEN $13 THEN $14 ELSE module_type END, ",
+            "duration_seconds = CASE WHEN $15 THEN $16 ELSE duration_seconds END, ",
+            "size_bytes = CASE WHEN $17 THEN $18 ELSE size_bytes END, ",
+            "captions = CASE WHEN $19 THEN $20 ELSE captions END, ",
+            "score = CASE WHEN $21 THEN $22 ELSE score END, ",
+            "updated_at = $23 WHERE organization_id = $1 AND id = $2 RETURNING ",
+            video_columns!()
+        )];
+        DELETE => ["DELETE FROM videos WHERE organization_id = $1 AND id = $2"];
+    }
+    clip_projects {
+        INSERT => [concat!(
+            "INSERT INTO clip_projects (organization_id, id, video_id, opusclip_project_id, ",
+            "stage, options, next_poll_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+            clip_project_columns!()
+        )];
+        GET => [concat!(
+            "SELECT ", clip_project_columns!(),
+            " FROM clip_projects WHERE organization_id = $1 AND id = $2"
+        )];
+        LIST_FOR_VIDEO => [concat!(
+            "SELECT ", clip_project_columns!(),
+            " FROM clip_projects WHERE organization_id = $1 AND video_id = $2 ",
+            "ORDER BY created_at DESC, id DESC"
+        )];
+        UPDATE => [concat!(
+            "UPDATE clip_projects SET ",
+            "opusclip_project_id = CASE WHEN $3 THEN $4 ELSE opusclip_project_id END, ",
+            "stage = CASE WHEN $5 THEN $6 ELSE stage END, ",
+            "status = COALESCE($7, status), attempts = COALESCE($8, attempts), ",
+            "next_poll_at = CASE WHEN $9 THEN $10 ELSE next_poll_at END, ",
+            "last_error = CASE WHEN $11 THEN $12 ELSE last_error END, ",
+            "completed_at = CASE WHEN $13 THEN $14 ELSE completed_at END, ",
+            "updated_at = $15 WHERE organization_id = $1 AND id = $2 RETURNING ",
+            clip_project_columns!()
+        )];
+    }
+    posts {
+        INSERT => [concat!(
+            "INSERT INTO posts (organization_id, id, video_id, created_by, platform, ",
+            "description, hashtags, scheduled_at, status) ",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ", post_columns!()
+        )];
+        GET => [concat!(
+            "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2"
+        )];
+        GET_WITH_VIDEO => [concat!(
+            "SELECT ", post_with_video_columns!(), " FROM posts p JOIN videos v ",
+            "ON v.organization_id = p.organization_id AND v.id = p.video_id ",
+            "WHERE p.organization_id = $1 AND p.id = $2"
+        )];
+        // The calendar / feed: a scheduled_at window, optional filters, newest first on
+        // posts_organization_id_scheduled_at_idx, each post with its video in one query.
+        LIST_WITH_VIDEO => [concat!(
+            "SELECT ", post_with_video_columns!(), " FROM posts p JOIN videos v ",
+            "ON v.organization_id = p.organization_id AND v.id = p.video_id ",
+            "WHERE p.organization_id = $1 AND p.scheduled_at >= $2 AND p.scheduled_at < $3 ",
+            "AND (CAST($4 AS TEXT) IS NULL OR p.status = $4) ",
+            "AND (CAST($5 AS TEXT) IS NULL OR p.platform = $5) ",
+            "AND (p.scheduled_at, p.id) < ($6, $7) ",
+            "ORDER BY p.scheduled_at DESC, p.id DESC LIMIT $8"
+        )];
+        UPDATE => [concat!(
+            "UPDATE posts SET description = COALESCE($3, description), ",
+            "hashtags = COALESCE($4, hashtags), scheduled_at = COALESCE($5, scheduled_at), ",
+            "status = COALESCE($6, status), ",
+            "published_at = CASE WHEN $7 THEN $8 ELSE published_at END, ",
+            "external_post_id = CASE WHEN $9 THEN $10 ELSE external_post_id END, ",
+            "attempts = COALESCE($11, attempts), ",
+            "last_error = CASE WHEN $12 THEN $13 ELSE last_error END, ",
+            "updated_at = $14 WHERE organization_id = $1 AND id = $2 RETURNING ",
+            post_columns!()
+        )];
+        DELETE => ["DELETE FROM posts WHERE organization_id = $1 AND id = $2"];
+    }
+    api_logs {
+        INSERT => [concat!(
+            "INSERT INTO api_logs (organization_id, direction, service, endpoint, method, ",
+            "status_code, duration_ms, request_id, user_id, request_body, response_body, ",
+            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ",
+            api_log_columns!()
+        )];
+        // An organization's logs, newest first on api_logs_organization_id_created_at_idx.
+        LIST => [concat!(
+            "SELECT ", api_log_columns!(), " FROM api_logs WHERE organization_id = $1 ",
+            "AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4"
+        )];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_engines_name_the_same_statements_once() {
+        let pg: Vec<_> = super::postgres::ALL.iter().map(|s| s.name).collect();
+        let sqlite: Vec<_> = super::sqlite::ALL.iter().map(|s| s.name).collect();
+        assert_eq!(pg, sqlite);
+        assert_eq!(
+            pg.iter().collect::<BTreeSet<_>>().len(),
+            pg.len(),
+            "duplicate names"
+        );
+    }
+}

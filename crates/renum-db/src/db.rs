@@ -1,0 +1,305 @@
+//! Engine selection, pools, connections and transactions.
+//!
+//! Repository bodies are written once and compiled for each engine by [`on_engine!`], which
+//! also brings that engine's catalogue into scope: the same code, the engine's own SQL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::error::{Error, Result};
+use crate::repo;
+use crate::scope::OrgScope;
+
+/// The two engines renum runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Engine {
+    Postgres,
+    Sqlite,
+}
+
+impl Engine {
+    /// Picks the engine from the URL scheme; anything else is refused rather than guessed
+    /// (a typo must not silently create an empty SQLite file).
+    pub fn from_url(url: &str) -> Result<Engine> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else {
+            Err(Error::Config(format!(
+                "unsupported database URL scheme in {:?}: expected sqlite://PATH or postgres://...",
+                redact_url(url)
+            )))
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Postgres => "postgres",
+            Engine::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Pool settings that callers may tune.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    /// SQLite: how long a writer waits for the lock before failing with "database is locked".
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A connection pool on one engine. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Db> {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Db> {
+        match Engine::from_url(url)? {
+            Engine::Postgres => {
+                let options = PgConnectOptions::from_str(url)?.application_name("renum");
+                let pool = PgPoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+            Engine::Sqlite => {
+                // WAL lets readers run beside the single writer; NORMAL sync is durable in WAL
+                // mode except for the last transactions on power loss, the usual trade-off.
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(settings.sqlite_busy_timeout);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(settings.max_connections.min(8))
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Postgres(_) => Engine::Postgres,
+            Db::Sqlite(_) => Engine::Sqlite,
+        }
+    }
+
+    /// A pooled connection for reads and single-statement writes.
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(match self {
+            Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+            Db::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+        })
+    }
+
+    /// A transaction for writes that touch several rows or tables. On SQLite it starts with
+    /// `BEGIN IMMEDIATE`, taking the write lock up front so two writers queue on the busy
+    /// timeout instead of failing when a read lock cannot be upgraded.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Postgres(pool) => pool.close().await,
+            Db::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A pooled connection (see [`Db::conn`]).
+pub enum Conn {
+    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+/// An open transaction (see [`Db::begin`]); dropped without `commit`, it rolls back.
+pub enum Tx {
+    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Transaction<'static, Sqlite>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Postgres(tx) => tx.rollback().await?,
+            Tx::Sqlite(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed connection of either engine: what repositories run their statements on.
+pub enum Executor<'c> {
+    Postgres(&'c mut PgConnection),
+    Sqlite(&'c mut SqliteConnection),
+}
+
+/// Entry points to the repositories, for connections and transactions alike.
+///
+/// Global tables (organizations at signup, sessions, the account lookup by email, api_logs
+/// ingestion) are reached directly; tenant tables only through an [`OrgScope`].
+pub trait Access {
+    fn executor(&mut self) -> Executor<'_>;
+
+    fn organizations(&mut self) -> repo::Organizations<'_> {
+        repo::Organizations::new(self.executor())
+    }
+    fn accounts(&mut self) -> repo::Accounts<'_> {
+        repo::Accounts::new(self.executor())
+    }
+    fn sessions(&mut self) -> repo::Sessions<'_> {
+        repo::Sessions::new(self.executor())
+    }
+    fn api_logs(&mut self) -> repo::ApiLogs<'_> {
+        repo::ApiLogs::new(self.executor())
+    }
+    fn organization<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Organization<'a> {
+        repo::Organization::new(self.executor(), scope)
+    }
+    fn users<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Users<'a> {
+        repo::Users::new(self.executor(), scope)
+    }
+    fn videos<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Videos<'a> {
+        repo::Videos::new(self.executor(), scope)
+    }
+    fn clip_projects<'a>(&'a mut self, scope: &'a OrgScope) -> repo::ClipProjects<'a> {
+        repo::ClipProjects::new(self.executor(), scope)
+    }
+    fn posts<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Posts<'a> {
+        repo::Posts::new(self.executor(), scope)
+    }
+    fn api_logs_of<'a>(&'a mut self, scope: &'a OrgScope) -> repo::OrgApiLogs<'a> {
+        repo::OrgApiLogs::new(self.executor(), scope)
+    }
+}
+
+impl Access for Conn {
+    fn executor(&mut self) -> Executor<'_> {
+        match self {
+            Conn::Postgres(c) => Executor::Postgres(c),
+            Conn::Sqlite(c) => Executor::Sqlite(c),
+        }
+    }
+}
+
+impl Access for Tx {
+    fn executor(&mut self) -> Executor<'_> {
+        match self {
+            Tx::Postgres(tx) => Executor::Postgres(tx),
+            Tx::Sqlite(tx) => Executor::Sqlite(tx),
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to the engine's connection and `$q` to its catalogue.
+/// The body is compiled once per engine, so it must be engine-neutral Rust.
+macro_rules! on_engine {
+    ($ex:expr, |$c:ident, $q:ident| $body:expr) => {
+        match $ex {
+            $crate::db::Executor::Postgres($c) => {
+                #[allow(unused_imports)]
+                use $crate::catalogue::postgres as $q;
+                $body
+            }
+            $crate::db::Executor::Sqlite($c) => {
+                #[allow(unused_imports)]
+                use $crate::catalogue::sqlite as $q;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_engine;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_comes_from_the_scheme_and_unknown_schemes_are_refused() {
+        assert_eq!(
+            Engine::from_url("sqlite://renum.db").unwrap(),
+            Engine::Sqlite
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        let err = Engine::from_url("mysql://u:hunter2@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unsupported database URL"), "{err}");
+        assert!(!err.contains("hunter2"), "the password leaked: {err}");
+    }
+
+    #[test]
+    fn redact_url_masks_only_the_password() {
+        assert_eq!(
+            redact_url("postgres://renum:secret@127.0.0.1:5432/renum"),
+            "postgres://renum:***@127.0.0.1:5432/renum"
+        );
+        assert_eq!(redact_url("sqlite://renum.db"), "sqlite://renum.db");
+    }
+}

@@ -1,0 +1,127 @@
+//! The data layer's error type: database failures are classified so callers can answer a
+//! unique or check violation with a client error instead of a 500.
+
+use sqlx::error::ErrorKind;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The row does not exist, or belongs to another organization (indistinguishable on purpose).
+    #[error("not found")]
+    NotFound,
+    /// A UNIQUE constraint refused the write; `constraint` is its schema name on both engines.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// A CHECK, NOT NULL or FOREIGN KEY constraint refused the write.
+    #[error("invalid data: {constraint}")]
+    Invalid { constraint: String },
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database: {0}")]
+    Database(sqlx::Error),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The constraint behind a `Conflict` or `Invalid`, for mapping to a field-level message.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            Error::Conflict { constraint } | Error::Invalid { constraint } => Some(constraint),
+            _ => None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        let sqlx::Error::Database(db) = &err else {
+            return match err {
+                sqlx::Error::RowNotFound => Error::NotFound,
+                other => Error::Database(other),
+            };
+        };
+        let constraint = constraint_name(db.constraint(), db.message());
+        match db.kind() {
+            ErrorKind::UniqueViolation => Error::Conflict { constraint },
+            ErrorKind::CheckViolation
+            | ErrorKind::NotNullViolation
+            | ErrorKind::ForeignKeyViolation => Error::Invalid { constraint },
+            // SQLite reports an ON DELETE RESTRICT refusal with the "trigger" result code.
+            _ if db.message() == SQLITE_FOREIGN_KEY => Error::Invalid { constraint },
+            _ => Error::Database(err),
+        }
+    }
+}
+
+/// PostgreSQL names the violated constraint; SQLite only says it in the message
+/// ("CHECK constraint failed: posts_status_check", "UNIQUE constraint failed: users.email").
+/// SQLite's unique failures list columns, so they are mapped back to the schema's names.
+fn constraint_name(pg_name: Option<&str>, message: &str) -> String {
+    if let Some(name) = pg_name {
+        return name.to_owned();
+    }
+    let detail = message
+        .split_once(": ")
+        .map(|(_, d)| d.trim())
+        .unwrap_or(message);
+    SQLITE_UNIQUE_COLUMNS
+        .iter()
+        .find(|(columns, _)| *columns == detail)
+        .map(|(_, name)| (*name).to_owned())
+        .unwrap_or_else(|| detail.to_owned())
+}
+
+const SQLITE_FOREIGN_KEY: &str = "FOREIGN KEY constraint failed";
+
+/// SQLite's "UNIQUE constraint failed: <columns>" detail → the constraint name used on both engines.
+const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
+    ("organizations.id", "organizations_pkey"),
+    ("organizations.slug", "organizations_slug_key"),
+    ("users.id", "users_pkey"),
+    ("users.email", "users_email_key"),
+    ("users.organization_id", "users_one_owner_per_organization"),
+    (
+        "users.organization_id, users.id",
+        "users_organization_id_id_key",
+    ),
+    ("sessions.id", "sessions_pkey"),
+    ("sessions.token_hash", "sessions_token_hash_key"),
+    ("videos.id", "videos_pkey"),
+    (
+        "videos.organization_id, videos.opusclip_clip_id",
+        "videos_organization_id_opusclip_clip_id_key",
+    ),
+    ("clip_projects.id", "clip_projects_pkey"),
+    (
+        "clip_projects.opusclip_project_id",
+        "clip_projects_opusclip_project_id_key",
+    ),
+    ("posts.id", "posts_pkey"),
+    (
+        "posts.platform, posts.external_post_id",
+        "posts_platform_external_post_id_key",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::constraint_name;
+
+    #[test]
+    fn sqlite_unique_messages_map_to_schema_names() {
+        assert_eq!(
+            constraint_name(None, "UNIQUE constraint failed: users.email"),
+            "users_email_key"
+        );
+        assert_eq!(
+            constraint_name(None, "CHECK constraint failed: posts_status_check"),
+            "posts_status_check"
+        );
+        assert_eq!(
+            constraint_name(Some("users_email_key"), "duplicate key value"),
+            "users_email_key"
+        );
+    }
+}

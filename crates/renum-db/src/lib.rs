@@ -1,0 +1,24 @@
+//! renum's persistence layer, shared by the server, the worker and the operator tools.
+//!
+//! It owns the schema (migrations for PostgreSQL and SQLite), the named query catalogue of
+//! each engine, the typed rows (`Row` / `Insert` / `Update` per table) and the repositories.
+//! Architecture invariant: no SQL text exists outside [`catalogue`], and a tenant table is
+//! reachable only through an [`OrgScope`].
+
+pub mod catalogue;
+mod db;
+pub mod enums;
+mod error;
+pub mod ids;
+pub mod migrate;
+pub mod models;
+pub mod repo;
+mod scope;
+pub mod sql_types;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Access, Conn, Db, Engine, Executor, Tx};
+pub use db::{PoolSettings, redact_url};
+pub use error::{Error, Result};
+pub use scope::OrgScope;

@@ -1,0 +1,139 @@
+//! Schema migrations: versioned, reversible, checksummed SQL per engine, embedded in the
+//! binary and applied by sqlx's migrator. On PostgreSQL the migrator holds an advisory lock,
+//! so processes migrating at the same moment apply each migration once. A changed file of an
+//! applied migration is reported as a checksum mismatch and never re-run.
+
+use std::collections::HashMap;
+
+use sqlx::migrate::{AppliedMigration, Migrate, Migrator};
+
+use crate::db::{Db, Engine};
+use crate::error::Result;
+
+pub static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+pub static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// sqlx's bookkeeping table, the same on both engines.
+const TABLE: &str = "_sqlx_migrations";
+
+pub fn migrator(engine: Engine) -> &'static Migrator {
+    match engine {
+        Engine::Postgres => &POSTGRES,
+        Engine::Sqlite => &SQLITE,
+    }
+}
+
+/// Where one migration stands on a database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Applied,
+    Pending,
+    /// Applied, but the embedded file differs from what was applied: tampered or edited.
+    ChecksumMismatch,
+    /// Applied on the database, unknown to this binary (a newer binary migrated it).
+    Unknown,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::ChecksumMismatch => "checksum mismatch",
+            State::Unknown => "unknown to this binary",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrationStatus {
+    pub version: i64,
+    pub description: String,
+    pub state: State,
+}
+
+/// Applies every pending migration.
+pub async fn up(db: &Db) -> Result<()> {
+    up_with(db, migrator(db.engine())).await
+}
+
+pub async fn up_with(db: &Db, migrator: &Migrator) -> Result<()> {
+    match db {
+        Db::Postgres(pool) => migrator.run(pool).await?,
+        Db::Sqlite(pool) => migrator.run(pool).await?,
+    }
+    Ok(())
+}
+
+/// Reverts applied migrations newer than `target` (0 reverts everything), newest first.
+pub async fn down(db: &Db, target: i64) -> Result<()> {
+    let migrator = migrator(db.engine());
+    match db {
+        Db::Postgres(pool) => migrator.undo(pool, target).await?,
+        Db::Sqlite(pool) => migrator.undo(pool, target).await?,
+    }
+    Ok(())
+}
+
+/// The status of every migration known to the binary or recorded in the database.
+pub async fn status(db: &Db) -> Result<Vec<MigrationStatus>> {
+    status_with(db, migrator(db.engine())).await
+}
+
+pub async fn status_with(db: &Db, migrator: &Migrator) -> Result<Vec<MigrationStatus>> {
+    let applied = applied(db).await?;
+    Ok(compare(migrator, &applied))
+}
+
+/// Versions recorded as applied (creates the empty bookkeeping table if it is missing).
+async fn applied(db: &Db) -> Result<Vec<AppliedMigration>> {
+    Ok(match db {
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            conn.ensure_migrations_table(TABLE).await?;
+            conn.list_applied_migrations(TABLE).await?
+        }
+        Db::Sqlite(pool) => {
+            let mut conn = pool.acquire().await?;
+            conn.ensure_migrations_table(TABLE).await?;
+            conn.list_applied_migrations(TABLE).await?
+        }
+    })
+}
+
+fn compare(migrator: &Migrator, applied: &[AppliedMigration]) -> Vec<MigrationStatus> {
+    let applied_by_version: HashMap<i64, &AppliedMigration> =
+        applied.iter().map(|m| (m.version, m)).collect();
+    let mut out: Vec<MigrationStatus> = migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| {
+            let state = match applied_by_version.get(&m.version) {
+                None => State::Pending,
+                Some(a) if a.checksum == m.checksum => State::Applied,
+                Some(_) => State::ChecksumMismatch,
+            };
+            MigrationStatus {
+                version: m.version,
+                description: m.description.to_string(),
+                state,
+            }
+        })
+        .collect();
+    for a in applied {
+        if !migrator.version_exists(a.version) {
+            out.push(MigrationStatus {
+                version: a.version,
+                description: String::new(),
+                state: State::Unknown,
+            });
+        }
+    }
+    out.sort_by_key(|s| s.version);
+    out
+}
+
+/// True when every embedded migration is applied unchanged (what `/readyz` asks).
+pub fn is_current(statuses: &[MigrationStatus]) -> bool {
+    statuses.iter().all(|s| s.state == State::Applied)
+}

@@ -1,0 +1,57 @@
+//! Repositories: one type per table, each a thin, typed face over its catalogue entries.
+//!
+//! Tenant repositories hold an [`OrgScope`](crate::OrgScope) and bind its id as `$1` of
+//! every statement; they cannot be built without one (see [`crate::Access`]).
+
+use crate::error::{Error, Result};
+
+mod api_logs;
+mod clip_projects;
+pub mod keyset;
+mod organizations;
+mod posts;
+mod sessions;
+mod users;
+mod videos;
+
+pub use api_logs::{ApiLogs, OrgApiLogs};
+pub use clip_projects::ClipProjects;
+pub use organizations::{Organization, Organizations};
+pub use posts::{PostFilter, Posts};
+pub use sessions::Sessions;
+pub use users::{Accounts, Users};
+pub use videos::{VideoFilter, Videos};
+
+/// Splits a patch field of a nullable column into the (flag, value) pair that the
+/// catalogue's `CASE WHEN $flag THEN $value ELSE column END` expects.
+fn patch<T: Clone>(field: &Option<Option<T>>) -> (bool, Option<T>) {
+    match field {
+        Some(value) => (true, value.clone()),
+        None => (false, None),
+    }
+}
+
+/// The page size bound shared by every list: callers clamp, the database never sees more.
+pub const MAX_PAGE: i64 = 200;
+
+fn page_limit(limit: i64) -> i64 {
+    limit.clamp(1, MAX_PAGE)
+}
+
+/// An UPDATE or DELETE by key that touched no row means the row is not there (for this scope).
+fn found(rows_affected: u64) -> Result<()> {
+    if rows_affected == 0 {
+        Err(Error::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// The key to continue after, when the page came back full.
+fn next_key<T, K>(items: &[T], limit: i64, key: impl Fn(&T) -> K) -> Option<K> {
+    if items.len() as i64 == limit {
+        items.last().map(key)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,96 @@
+use crate::db::{Executor, on_engine};
+use crate::error::{Error, Result};
+use crate::models::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
+use crate::repo::found;
+use crate::scope::OrgScope;
+use crate::sql_types::Timestamp;
+
+/// Creating organizations (signup): the only organization statement without a scope.
+pub struct Organizations<'c> {
+    ex: Executor<'c>,
+}
+
+impl<'c> Organizations<'c> {
+    pub(crate) fn new(ex: Executor<'c>) -> Self {
+        Self { ex }
+    }
+
+    pub async fn insert(&mut self, org: &OrganizationInsert) -> Result<OrganizationRow> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::organizations::INSERT)
+                .bind(org.id)
+                .bind(&org.name)
+                .bind(&org.slug)
+                .bind(org.plan)
+                .fetch_one(&mut **c)
+                .await?
+        }))
+    }
+}
+
+/// The caller's own organization.
+pub struct Organization<'c> {
+    ex: Executor<'c>,
+    scope: &'c OrgScope,
+}
+
+impl<'c> Organization<'c> {
+    pub(crate) fn new(ex: Executor<'c>, scope: &'c OrgScope) -> Self {
+        Self { ex, scope }
+    }
+
+    /// The organization, unless soft-deleted.
+    pub async fn get(&mut self) -> Result<OrganizationRow> {
+        let id = self.scope.organization_id();
+        let row = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::organizations::GET)
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        row.ok_or(Error::NotFound)
+    }
+
+    pub async fn update(&mut self, patch: &OrganizationUpdate) -> Result<OrganizationRow> {
+        let id = self.scope.organization_id();
+        let row = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::organizations::UPDATE)
+                .bind(id)
+                .bind(&patch.name)
+                .bind(patch.plan)
+                .bind(Timestamp::now())
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        row.ok_or(Error::NotFound)
+    }
+
+    /// Stores (or with `None` removes) the encrypted OpusClip API key.
+    pub async fn set_opusclip_key_ciphertext(&mut self, ciphertext: Option<&[u8]>) -> Result<()> {
+        let id = self.scope.organization_id();
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::organizations::SET_OPUSCLIP_KEY)
+                .bind(id)
+                .bind(ciphertext)
+                .bind(Timestamp::now())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        found(done)
+    }
+
+    /// Marks the organization deleted; the purge removes its rows after the grace period.
+    pub async fn soft_delete(&mut self, at: Timestamp) -> Result<()> {
+        let id = self.scope.organization_id();
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::organizations::SOFT_DELETE)
+                .bind(id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        found(done)
+    }
+}

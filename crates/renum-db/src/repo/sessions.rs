@@ -1,0 +1,78 @@
+use crate::db::{Executor, on_engine};
+use crate::error::Result;
+use crate::ids::{SessionId, UserId};
+use crate::models::{SessionInsert, SessionRow};
+use crate::repo::found;
+use crate::sql_types::Timestamp;
+
+/// Sessions are looked up by token hash before any organization is known, so they are a
+/// global table keyed by user.
+pub struct Sessions<'c> {
+    ex: Executor<'c>,
+}
+
+impl<'c> Sessions<'c> {
+    pub(crate) fn new(ex: Executor<'c>) -> Self {
+        Self { ex }
+    }
+
+    pub async fn insert(&mut self, session: &SessionInsert) -> Result<SessionRow> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::sessions::INSERT)
+                .bind(session.id)
+                .bind(session.user_id)
+                .bind(&session.token_hash)
+                .bind(session.expires_at)
+                .bind(&session.ip)
+                .bind(&session.user_agent)
+                .fetch_one(&mut **c)
+                .await?
+        }))
+    }
+
+    pub async fn get_by_token_hash(&mut self, token_hash: &[u8]) -> Result<Option<SessionRow>> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::sessions::GET_BY_TOKEN_HASH)
+                .bind(token_hash)
+                .fetch_optional(&mut **c)
+                .await?
+        }))
+    }
+
+    pub async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<()> {
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::sessions::TOUCH)
+                .bind(id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        found(done)
+    }
+
+    /// Revokes one session; revoking an already revoked session is `NotFound`.
+    pub async fn revoke(&mut self, id: SessionId, at: Timestamp) -> Result<()> {
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::sessions::REVOKE)
+                .bind(id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        found(done)
+    }
+
+    /// Revokes every live session of a user; returns how many.
+    pub async fn revoke_all_for_user(&mut self, user_id: UserId, at: Timestamp) -> Result<u64> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::sessions::REVOKE_ALL_FOR_USER)
+                .bind(user_id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        }))
+    }
+}

@@ -1,0 +1,114 @@
+//! Throwaway databases for tests, on either engine (feature `testing`).
+//!
+//! PostgreSQL databases are created on the server that `scripts/test` starts and are named
+//! `renum_t_<unix seconds>_<random>` so the script can sweep ones a crashed run left behind.
+//! An unreachable server is a loud failure: PostgreSQL tests never skip.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::{Db, Engine};
+
+/// The admin URL of the test server; `scripts/test` creates this role.
+pub fn pg_admin_url() -> String {
+    std::env::var("RENUM_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://renum_test:renum_test@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh, migrated database.
+    pub async fn new(engine: Engine) -> TestDb {
+        let t = Self::empty(engine).await;
+        crate::migrate::up(&t.db).await.expect("migrations apply");
+        t
+    }
+
+    /// A fresh database with no schema.
+    pub async fn empty(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let db = Db::connect(&url).await.expect("open sqlite");
+                TestDb {
+                    db,
+                    url,
+                    pg_name: None,
+                    _dir: Some(dir),
+                }
+            }
+            Engine::Postgres => {
+                let name = format!(
+                    "renum_t_{}_{}",
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .unwrap()
+                        .as_secs(),
+                    uuid::Uuid::now_v7().simple()
+                );
+                let admin = pg_admin();
+                let admin = admin.await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                let url = with_database(&pg_admin_url(), &name);
+                let db = Db::connect(&url).await.expect("connect to test database");
+                TestDb {
+                    db,
+                    url,
+                    pg_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
+    }
+
+    /// Drops the PostgreSQL database (SQLite's temp dir goes with `self`).
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if let Some(name) = self.pg_name {
+            let admin = pg_admin().await;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&admin)
+            .await
+            .expect("drop test database");
+            admin.close().await;
+        }
+    }
+}
+
+/// PostgreSQL tests never skip: an unreachable server is a loud failure.
+async fn pg_admin() -> sqlx::PgPool {
+    let url = pg_admin_url();
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap_or_else(|err| {
+            panic!(
+                "PostgreSQL is not reachable at {} ({err}); run scripts/test, which starts \
+                 the cluster and creates the test role",
+                crate::redact_url(&url)
+            )
+        })
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
+    format!("{base}/{name}")
+}

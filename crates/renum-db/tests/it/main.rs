@@ -1,0 +1,12 @@
+//! Data-layer tests. Every test runs on both engines (see `both_engines!`), each run in
+//! its own database: a fresh SQLite file, or a fresh PostgreSQL database on the server that
+//! `scripts/test` starts.
+
+#[macro_use]
+mod harness;
+
+mod catalogue;
+mod crud;
+mod docs;
+mod invariants;
+mod migrations;

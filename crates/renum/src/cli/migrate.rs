@@ -1,0 +1,104 @@
+//! `renum migrate up | down [--to VERSION] | status`.
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use renum_db::migrate::{self, State};
+
+use crate::config::DatabaseArgs;
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand, Debug)]
+enum Action {
+    /// Apply every pending migration (safe to run from several processes at once).
+    Up,
+    /// Revert migrations: the latest one, or every one newer than --to (0 reverts all).
+    Down {
+        #[arg(long)]
+        to: Option<i64>,
+    },
+    /// List migrations as applied / pending / checksum mismatch; exit 1 on a mismatch.
+    Status,
+}
+
+pub async fn run(db_args: &DatabaseArgs, args: MigrateArgs) -> anyhow::Result<ExitCode> {
+    let db = db_args.connect().await?;
+    let code = match args.action {
+        Action::Up => {
+            migrate::up(&db).await?;
+            let statuses = migrate::status(&db).await?;
+            println!("schema is current: {}", version_line(&statuses));
+            ExitCode::SUCCESS
+        }
+        Action::Down { to } => {
+            let statuses = migrate::status(&db).await?;
+            let target = match to {
+                Some(to) => to,
+                None => previous_version(&statuses),
+            };
+            migrate::down(&db, target).await?;
+            let statuses = migrate::status(&db).await?;
+            println!("reverted to {}", version_line(&statuses));
+            ExitCode::SUCCESS
+        }
+        Action::Status => {
+            let statuses = migrate::status(&db).await?;
+            println!("{:<16} {:<24} description", "version", "state");
+            for s in &statuses {
+                println!(
+                    "{:<16} {:<24} {}",
+                    s.version,
+                    s.state.as_str(),
+                    s.description
+                );
+            }
+            let mismatches = statuses
+                .iter()
+                .filter(|s| s.state == State::ChecksumMismatch)
+                .count();
+            if mismatches > 0 {
+                eprintln!(
+                    "renum: {mismatches} applied migration(s) differ from this binary's files; \
+                     restore the original files (never edit an applied migration: add a new one)"
+                );
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    };
+    db.close().await;
+    Ok(code)
+}
+
+/// "version V (N of M applied)" for the newest applied migration.
+fn version_line(statuses: &[migrate::MigrationStatus]) -> String {
+    let applied: Vec<_> = statuses
+        .iter()
+        .filter(|s| s.state != State::Pending)
+        .collect();
+    let version = applied.last().map_or(0, |s| s.version);
+    format!(
+        "version {version} ({} of {} applied)",
+        applied.len(),
+        statuses.len()
+    )
+}
+
+/// The version to revert to when `down` is given no target: the one below the newest applied.
+fn previous_version(statuses: &[migrate::MigrationStatus]) -> i64 {
+    let applied: Vec<i64> = statuses
+        .iter()
+        .filter(|s| s.state != State::Pending)
+        .map(|s| s.version)
+        .collect();
+    match applied.as_slice() {
+        [.., before, _last] => *before,
+        _ => 0,
+    }
+}

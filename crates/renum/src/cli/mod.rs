@@ -1,0 +1,35 @@
+//! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
+
+mod migrate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::DatabaseArgs;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "renum",
+    version,
+    about = "Backend and data layer of the renum video platform"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply, revert or inspect schema migrations.
+    Migrate(migrate::MigrateArgs),
+}
+
+pub async fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Migrate(args) => migrate::run(&cli.db, args).await,
+    }
+}

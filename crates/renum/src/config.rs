@@ -1,0 +1,46 @@
+//! Configuration shared by subcommands: flags with environment fallbacks.
+
+use clap::Args;
+use renum_db::{Db, PoolSettings};
+
+/// Where the data lives. The default is an embedded SQLite file in the working directory,
+/// so `renum serve` runs with no configuration at all.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseArgs {
+    /// sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DB
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://renum.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Maximum connections in the pool (SQLite caps it at 8).
+    #[arg(
+        long,
+        global = true,
+        env = "RENUM_DB_MAX_CONNECTIONS",
+        default_value_t = 16
+    )]
+    pub db_max_connections: u32,
+}
+
+impl DatabaseArgs {
+    pub async fn connect(&self) -> anyhow::Result<Db> {
+        let settings = PoolSettings {
+            max_connections: self.db_max_connections,
+            ..PoolSettings::default()
+        };
+        Db::connect_with(&self.database_url, &settings)
+            .await
+            .map_err(|err| match err {
+                renum_db::Error::Config(_) => anyhow::anyhow!(err),
+                _ => anyhow::anyhow!(
+                    "cannot open database {}: {err}",
+                    renum_db::redact_url(&self.database_url)
+                ),
+            })
+    }
+}

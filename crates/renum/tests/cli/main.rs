@@ -1,0 +1,3 @@
+//! The `renum` binary as an operator runs it: real processes, real databases.
+
+mod migrate;
