@@ -121,6 +121,21 @@ catalogue! {
             "UPDATE organizations SET deleted_at = $2, updated_at = $2 \
              WHERE id = $1 AND deleted_at IS NULL"
         ];
+        // Deleting an organization signs every member out at once.
+        REVOKE_ALL_SESSIONS => [
+            "UPDATE sessions SET revoked_at = $2 WHERE revoked_at IS NULL \
+             AND user_id IN (SELECT id FROM users WHERE organization_id = $1)"
+        ];
+        // ... and stops its scheduled work: nothing more is published or polled for it.
+        CANCEL_SCHEDULED_POSTS => [
+            "UPDATE posts SET status = 'cancelled', updated_at = $2 \
+             WHERE organization_id = $1 AND status = 'scheduled'"
+        ];
+        FAIL_PROCESSING_CLIP_PROJECTS => [
+            "UPDATE clip_projects SET status = 'failed', next_poll_at = NULL, \
+             last_error = 'organization deleted', updated_at = $2 \
+             WHERE organization_id = $1 AND status = 'processing'"
+        ];
     }
     users {
         INSERT => [concat!(
@@ -180,6 +195,29 @@ catalogue! {
         REVOKE => ["UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"];
         REVOKE_ALL_FOR_USER => [
             "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
+        ];
+        // The per-request session check: the one round trip authentication adds. A session
+        // is live when not revoked, not past its absolute expiry, used within the idle
+        // timeout ($3 = now - idle), and its user and organization are not deleted.
+        AUTHENTICATE => [
+            "SELECT s.id AS session_id, s.last_seen_at, s.expires_at, u.id AS user_id, \
+             u.organization_id, u.role \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN organizations o ON o.id = u.organization_id \
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+             AND s.last_seen_at > $3 AND u.deleted_at IS NULL AND o.deleted_at IS NULL"
+        ];
+    }
+    auth_events {
+        INSERT => [
+            "INSERT INTO auth_events (id, organization_id, user_id, actor_id, kind, email_hash, \
+             ip, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ];
+        // The sign-in throttle's input: an account's failures since $2, newest first, bounded.
+        RECENT_SIGNIN_FAILURES => [
+            "SELECT created_at, ip FROM auth_events \
+             WHERE kind = 'signin_failure' AND email_hash = $1 AND created_at > $2 \
+             ORDER BY created_at DESC LIMIT $3"
         ];
     }
     videos {
@@ -282,6 +320,54 @@ catalogue! {
             post_columns!()
         )];
         DELETE => ["DELETE FROM posts WHERE organization_id = $1 AND id = $2"];
+    }
+    purge {
+        // Organizations soft-deleted before $1, oldest first.
+        DELETED_ORGANIZATIONS => [
+            "SELECT id FROM organizations WHERE deleted_at IS NOT NULL AND deleted_at < $1 \
+             ORDER BY deleted_at LIMIT $2"
+        ];
+        // Bounded batches, children first (the FKs to organizations are RESTRICT).
+        POSTS_BATCH => [
+            "DELETE FROM posts WHERE id IN \
+             (SELECT id FROM posts WHERE organization_id = $1 LIMIT $2)"
+        ];
+        CLIP_PROJECTS_BATCH => [
+            "DELETE FROM clip_projects WHERE id IN \
+             (SELECT id FROM clip_projects WHERE organization_id = $1 LIMIT $2)"
+        ];
+        // Leaves first: a video that is no clip's parent (clips of clips included).
+        VIDEOS_BATCH => [
+            "DELETE FROM videos WHERE id IN (SELECT v.id FROM videos v \
+             WHERE v.organization_id = $1 AND NOT EXISTS (SELECT 1 FROM videos c \
+             WHERE c.organization_id = v.organization_id AND c.parent_video_id = v.id) LIMIT $2)"
+        ];
+        // Sessions go with their users (ON DELETE CASCADE).
+        USERS_BATCH => [
+            "DELETE FROM users WHERE id IN \
+             (SELECT id FROM users WHERE organization_id = $1 LIMIT $2)"
+        ];
+        ORGANIZATION => [
+            "DELETE FROM organizations WHERE id = $1 AND deleted_at IS NOT NULL"
+        ];
+        // Members soft-deleted before $1 in organizations that live on, not yet anonymized
+        // ('!' is the password hash of an anonymized account: it never verifies).
+        DELETED_USERS => [
+            "SELECT u.organization_id, u.id FROM users u JOIN organizations o ON o.id = u.organization_id \
+             WHERE u.deleted_at IS NOT NULL AND u.deleted_at < $1 AND u.password_hash <> '!' \
+             AND o.deleted_at IS NULL ORDER BY u.deleted_at LIMIT $2"
+        ];
+        USER_HAS_CONTENT => [
+            "SELECT EXISTS (SELECT 1 FROM videos WHERE organization_id = $1 AND user_id = $2) \
+             OR EXISTS (SELECT 1 FROM posts WHERE organization_id = $1 AND created_by = $2)"
+        ];
+        USER => ["DELETE FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NOT NULL"];
+        // A removed member who authored videos or posts keeps the row (the organization's
+        // content stays attributed) but loses every personal field.
+        ANONYMIZE_USER => [
+            "UPDATE users SET email = $3, full_name = 'Deleted user', password_hash = '!', \
+             updated_at = $4 WHERE organization_id = $1 AND id = $2 AND deleted_at IS NOT NULL"
+        ];
     }
     api_logs {
         INSERT => [concat!(

@@ -208,6 +208,13 @@ pub trait Access {
     fn sessions(&mut self) -> repo::Sessions<'_> {
         repo::Sessions::new(self.executor())
     }
+    /// The operator's purge of soft-deleted tenants and members (`renum purge-deleted`).
+    fn purge(&mut self) -> repo::Purge<'_> {
+        repo::Purge::new(self.executor())
+    }
+    fn auth_events(&mut self) -> repo::AuthEvents<'_> {
+        repo::AuthEvents::new(self.executor())
+    }
     fn api_logs(&mut self) -> repo::ApiLogs<'_> {
         repo::ApiLogs::new(self.executor())
     }

@@ -19,6 +19,7 @@ macro_rules! text_enum {
     ($($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? })+) => {$(
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
@@ -98,6 +99,14 @@ text_enum! {
     Platform { Instagram = "instagram", Tiktok = "tiktok", Facebook = "facebook", Youtube = "youtube", Linkedin = "linkedin", X = "x" }
     /// posts.status
     PostStatus { Draft = "draft", Scheduled = "scheduled", Publishing = "publishing", Published = "published", Failed = "failed", Cancelled = "cancelled" }
+    /// auth_events.kind
+    AuthEventKind {
+        Signup = "signup", SigninSuccess = "signin_success", SigninFailure = "signin_failure",
+        Signout = "signout", SignoutAll = "signout_all", MemberAdded = "member_added",
+        MemberRemoved = "member_removed", RoleChange = "role_change",
+        OwnershipTransfer = "ownership_transfer", OrganizationDeleted = "organization_deleted",
+        OpusclipKeySet = "opusclip_key_set", OpusclipKeyRemoved = "opusclip_key_removed",
+    }
     /// api_logs.direction
     Direction { Inbound = "inbound", Outbound = "outbound" }
     /// api_logs.method
@@ -127,6 +136,7 @@ mod tests {
         round_trips(Platform::ALL);
         round_trips(PostStatus::ALL);
         round_trips(Direction::ALL);
+        round_trips(AuthEventKind::ALL);
         round_trips(HttpMethod::ALL);
     }
 

@@ -16,6 +16,7 @@ macro_rules! id_type {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $name(pub Uuid);
 
         impl $name {
@@ -75,4 +76,5 @@ id_type! {
     VideoId;
     ClipProjectId;
     PostId;
+    AuthEventId;
 }

@@ -6,6 +6,7 @@
 //! Composite read types for the common joins live here too.
 
 mod api_logs;
+mod auth_events;
 mod clip_projects;
 mod organizations;
 mod posts;
@@ -14,10 +15,11 @@ mod users;
 mod videos;
 
 pub use api_logs::{ApiLogInsert, ApiLogRow};
+pub use auth_events::{AuthEventInsert, SigninFailure};
 pub use clip_projects::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
 pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};
-pub use sessions::{SessionInsert, SessionRow};
+pub use sessions::{SessionAuth, SessionInsert, SessionRow};
 pub use users::{UserInsert, UserRow, UserUpdate, UserWithOrganization};
 pub use videos::{VideoInsert, VideoRow, VideoUpdate};
 

@@ -1,4 +1,5 @@
-use crate::ids::{SessionId, UserId};
+use crate::enums::Role;
+use crate::ids::{OrganizationId, SessionId, UserId};
 use crate::sql_types::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -23,4 +24,15 @@ pub struct SessionInsert {
     pub expires_at: Timestamp,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+}
+
+/// What the per-request session check returns: who is calling, for which organization.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SessionAuth {
+    pub session_id: SessionId,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub user_id: UserId,
+    pub organization_id: OrganizationId,
+    pub role: Role,
 }

@@ -6,18 +6,22 @@
 use crate::error::{Error, Result};
 
 mod api_logs;
+mod auth_events;
 mod clip_projects;
 pub mod keyset;
 mod organizations;
 mod posts;
+mod purge;
 mod sessions;
 mod users;
 mod videos;
 
 pub use api_logs::{ApiLogs, OrgApiLogs};
+pub use auth_events::AuthEvents;
 pub use clip_projects::ClipProjects;
 pub use organizations::{Organization, Organizations};
 pub use posts::{PostFilter, Posts};
+pub use purge::{Purge, TenantTable};
 pub use sessions::Sessions;
 pub use users::{Accounts, Users};
 pub use videos::{VideoFilter, Videos};

@@ -93,4 +93,47 @@ impl<'c> Organization<'c> {
         });
         found(done)
     }
+
+    /// Revokes every live session of every member; returns how many.
+    pub async fn revoke_all_sessions(&mut self, at: Timestamp) -> Result<u64> {
+        self.execute_at(Statement::RevokeAllSessions, at).await
+    }
+
+    /// Cancels the organization's scheduled posts; returns how many.
+    pub async fn cancel_scheduled_posts(&mut self, at: Timestamp) -> Result<u64> {
+        self.execute_at(Statement::CancelScheduledPosts, at).await
+    }
+
+    /// Fails the organization's processing clip projects so the poller stops; returns how many.
+    pub async fn fail_processing_clip_projects(&mut self, at: Timestamp) -> Result<u64> {
+        self.execute_at(Statement::FailProcessingClipProjects, at)
+            .await
+    }
+
+    async fn execute_at(&mut self, statement: Statement, at: Timestamp) -> Result<u64> {
+        let id = self.scope.organization_id();
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            let sql = match statement {
+                Statement::RevokeAllSessions => q::organizations::REVOKE_ALL_SESSIONS,
+                Statement::CancelScheduledPosts => q::organizations::CANCEL_SCHEDULED_POSTS,
+                Statement::FailProcessingClipProjects => {
+                    q::organizations::FAIL_PROCESSING_CLIP_PROJECTS
+                }
+            };
+            sqlx::query(sql)
+                .bind(id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        }))
+    }
+}
+
+/// The organization-wide `(organization_id, at)` updates run when an organization is deleted.
+#[derive(Clone, Copy)]
+enum Statement {
+    RevokeAllSessions,
+    CancelScheduledPosts,
+    FailProcessingClipProjects,
 }

@@ -1,7 +1,7 @@
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};
-use crate::models::{SessionInsert, SessionRow};
+use crate::models::{SessionAuth, SessionInsert, SessionRow};
 use crate::repo::found;
 use crate::sql_types::Timestamp;
 
@@ -34,6 +34,23 @@ impl<'c> Sessions<'c> {
         Ok(on_engine!(&mut self.ex, |c, q| {
             sqlx::query_as(q::sessions::GET_BY_TOKEN_HASH)
                 .bind(token_hash)
+                .fetch_optional(&mut **c)
+                .await?
+        }))
+    }
+
+    /// The live session behind a token hash, if any (see `sessions.AUTHENTICATE`).
+    pub async fn authenticate(
+        &mut self,
+        token_hash: &[u8],
+        now: Timestamp,
+        idle_since: Timestamp,
+    ) -> Result<Option<SessionAuth>> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::sessions::AUTHENTICATE)
+                .bind(token_hash)
+                .bind(now)
+                .bind(idle_since)
                 .fetch_optional(&mut **c)
                 .await?
         }))

@@ -1,6 +1,8 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
 mod migrate;
+pub mod purge_deleted;
+pub mod serve;
 
 use std::process::ExitCode;
 
@@ -25,11 +27,17 @@ pub struct Cli {
 pub enum Command {
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// Hard-delete organizations and members soft-deleted longer ago than --older-than.
+    PurgeDeleted(purge_deleted::PurgeArgs),
+    /// Serve the HTTP API (applies pending migrations first unless --no-migrate).
+    Serve(serve::ServeArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
     }
 }

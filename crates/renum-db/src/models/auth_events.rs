@@ -1,0 +1,25 @@
+use crate::enums::AuthEventKind;
+use crate::ids::{AuthEventId, OrganizationId, UserId};
+use crate::sql_types::{JsonValue, Timestamp};
+
+/// One entry of the authentication audit trail (append-only).
+#[derive(Debug, Clone)]
+pub struct AuthEventInsert {
+    pub id: AuthEventId,
+    pub organization_id: Option<OrganizationId>,
+    pub user_id: Option<UserId>,
+    pub actor_id: Option<UserId>,
+    pub kind: AuthEventKind,
+    /// SHA-256 of the normalized email, for sign-in events; never the email itself.
+    pub email_hash: Option<Vec<u8>>,
+    pub ip: Option<String>,
+    pub detail: Option<JsonValue>,
+    pub created_at: Timestamp,
+}
+
+/// A recent failed sign-in, as the throttle sees it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct SigninFailure {
+    pub created_at: Timestamp,
+    pub ip: Option<String>,
+}

@@ -1,0 +1,411 @@
+//! Authentication: the seed's signUp / signIn / signOut / getCurrentUser / updateLastLogin.
+//!
+//! Sessions are rows in `sessions`; the bearer token is shown once and stored as SHA-256.
+//! A session dies when revoked, after `absolute_lifetime`, or after `idle_timeout` without use.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use renum_db::enums::{AuthEventKind, Plan, Role};
+use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId};
+use renum_db::models::{
+    AuthEventInsert, OrganizationInsert, OrganizationRow, SessionInsert, UserInsert, UserRow,
+    UserWithOrganization,
+};
+use renum_db::sql_types::{Json, Timestamp};
+use renum_db::{Access, Db, OrgScope, Tx};
+
+use super::throttle::{AccountPolicy, IpLimiter};
+use super::{AppError, passwords, tokens, validate};
+
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    pub idle_timeout: Duration,
+    pub absolute_lifetime: Duration,
+    /// How stale `last_seen_at` may get before a request refreshes it (one write per
+    /// session per interval instead of one per request).
+    pub touch_interval: Duration,
+    pub signin_per_ip_per_minute: u32,
+    pub signin_per_ip_burst: u32,
+    pub signup_per_ip_per_minute: u32,
+    pub signup_per_ip_burst: u32,
+    pub account: AccountPolicy,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(7 * 24 * 3600),
+            absolute_lifetime: Duration::from_secs(30 * 24 * 3600),
+            touch_interval: Duration::from_secs(60),
+            signin_per_ip_per_minute: 30,
+            signin_per_ip_burst: 10,
+            signup_per_ip_per_minute: 5,
+            signup_per_ip_burst: 5,
+            account: AccountPolicy::default(),
+        }
+    }
+}
+
+/// Who made a request: the result of a live session. Its `scope` is the only door to the
+/// organization's data.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub session_id: SessionId,
+    pub user_id: UserId,
+    pub role: Role,
+    pub scope: OrgScope,
+}
+
+/// Where a request came from, for the audit trail and the throttles.
+#[derive(Clone, Debug, Default)]
+pub struct ClientMeta {
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// A new session: the token (shown once) and when it expires.
+#[derive(Clone, Debug)]
+pub struct IssuedSession {
+    pub token: String,
+    pub expires_at: Timestamp,
+}
+
+/// What signup and signin return.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: UserRow,
+    pub organization: OrganizationRow,
+    pub session: IssuedSession,
+}
+
+pub struct SignupInput {
+    pub email: String,
+    pub password: String,
+    pub full_name: String,
+    pub organization_name: String,
+}
+
+pub struct Auth {
+    db: Db,
+    config: AuthConfig,
+    signin_ip: IpLimiter,
+    signup_ip: IpLimiter,
+}
+
+impl Auth {
+    pub fn new(db: Db, config: AuthConfig) -> Self {
+        let signin_ip = IpLimiter::new(config.signin_per_ip_per_minute, config.signin_per_ip_burst);
+        let signup_ip = IpLimiter::new(config.signup_per_ip_per_minute, config.signup_per_ip_burst);
+        Self {
+            db,
+            config,
+            signin_ip,
+            signup_ip,
+        }
+    }
+
+    /// Creates the organization, its owner and a session in one transaction: on any failure
+    /// nothing is left behind. An email already in use answers 409 `email_taken` (see
+    /// docs/SECURITY.md for why signup, unlike signin, says so).
+    pub async fn signup(
+        &self,
+        input: SignupInput,
+        meta: &ClientMeta,
+    ) -> Result<SignedIn, AppError> {
+        if let Some(ip) = meta.ip {
+            self.signup_ip.check(ip)?;
+        }
+        let email = validate::email(&input.email)?;
+        passwords::check_policy("password", &input.password)?;
+        let full_name = validate::name("full_name", &input.full_name, 200)?;
+        let organization_name = validate::name("organization_name", &input.organization_name, 200)?;
+        let password_hash = passwords::hash(input.password).await?;
+        let base_slug = validate::slug_from(&organization_name);
+
+        // A taken slug gets a random suffix; the email conflict is final.
+        for attempt in 0..5 {
+            let slug = if attempt == 0 {
+                base_slug.clone()
+            } else {
+                format!(
+                    "{}-{}",
+                    base_slug,
+                    &UserId::new().0.simple().to_string()[26..32]
+                )
+            };
+            let mut tx = self.db.begin().await?;
+            let org = tx
+                .organizations()
+                .insert(&OrganizationInsert {
+                    id: OrganizationId::new(),
+                    name: organization_name.clone(),
+                    slug,
+                    plan: Plan::Free,
+                })
+                .await;
+            let org = match org {
+                Err(err) if err.constraint() == Some("organizations_slug_key") => continue,
+                other => other?,
+            };
+            let scope = OrgScope::trusted(org.id);
+            let user = tx
+                .users(&scope)
+                .insert(&UserInsert {
+                    id: UserId::new(),
+                    email: email.clone(),
+                    password_hash: password_hash.clone(),
+                    full_name: full_name.clone(),
+                    role: Role::Owner,
+                })
+                .await?;
+            let session = self
+                .issue_session(&mut tx, &user, meta, Timestamp::now())
+                .await?;
+            let event = AuditEvent {
+                email: Some(&email),
+                ..AuditEvent::about(&user)
+            };
+            audit(&mut tx, AuthEventKind::Signup, event, meta).await?;
+            tx.commit().await?;
+            return Ok(SignedIn {
+                user,
+                organization: org,
+                session,
+            });
+        }
+        Err(AppError::conflict(
+            "slug_taken",
+            "could not find a free slug for this organization name",
+        ))
+    }
+
+    /// Signs in with email and password. Unknown email and wrong password give the same
+    /// error after the same argon2 work. Throttled per IP and per account (429).
+    pub async fn signin(
+        &self,
+        email: &str,
+        password: String,
+        meta: &ClientMeta,
+    ) -> Result<SignedIn, AppError> {
+        let ip = meta.ip.map(|ip| ip.to_string()).unwrap_or_default();
+        if let Some(addr) = meta.ip {
+            self.signin_ip.check(addr)?;
+        }
+        let email = validate::email(email).map_err(|_| invalid_credentials())?;
+        let email_hash = tokens::email_hash(&email);
+        let now = Timestamp::now();
+        let mut conn = self.db.conn().await?;
+        let (lookback, limit) = self.config.account.lookback();
+        let since = (now.as_datetime()
+            - chrono::Duration::from_std(lookback).map_err(anyhow::Error::from)?)
+        .into();
+        let failures = conn
+            .auth_events()
+            .recent_signin_failures(&email_hash, since, limit)
+            .await?;
+        self.config.account.check(&failures, &ip, now)?;
+
+        let user = conn.accounts().find_by_email(&email).await?;
+        let ok =
+            passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+        let user = match (ok, user) {
+            (true, Some(user)) => user,
+            (_, user) => {
+                let event = AuditEvent {
+                    email: Some(&email),
+                    ..user.as_ref().map(AuditEvent::about).unwrap_or_default()
+                };
+                audit(&mut conn, AuthEventKind::SigninFailure, event, meta).await?;
+                return Err(invalid_credentials());
+            }
+        };
+        drop(conn);
+
+        let scope = OrgScope::trusted(user.organization_id);
+        let mut tx = self.db.begin().await?;
+        let organization = match tx.organization(&scope).get().await {
+            Err(renum_db::Error::NotFound) => return Err(invalid_credentials()),
+            other => other?,
+        };
+        let now = Timestamp::now();
+        let session = self.issue_session(&mut tx, &user, meta, now).await?;
+        tx.users(&scope).set_last_login(user.id, now).await?;
+        let event = AuditEvent {
+            email: Some(&email),
+            ..AuditEvent::about(&user)
+        };
+        audit(&mut tx, AuthEventKind::SigninSuccess, event, meta).await?;
+        tx.commit().await?;
+        let user = UserRow {
+            last_login_at: Some(now),
+            ..user
+        };
+        Ok(SignedIn {
+            user,
+            organization,
+            session,
+        })
+    }
+
+    /// The caller behind a bearer token, or 401. One query; plus, at most once per
+    /// `touch_interval`, a write of `last_seen_at`.
+    pub async fn authenticate(&self, token: &str) -> Result<Caller, AppError> {
+        if !tokens::well_formed(token) {
+            return Err(AppError::Unauthorized("invalid or expired session"));
+        }
+        let now = Timestamp::now();
+        let idle_since = ago(now, self.config.idle_timeout);
+        let mut conn = self.db.conn().await?;
+        let auth = conn
+            .sessions()
+            .authenticate(&tokens::hash(token), now, idle_since)
+            .await?
+            .ok_or(AppError::Unauthorized("invalid or expired session"))?;
+        if auth.last_seen_at < ago(now, self.config.touch_interval) {
+            conn.sessions().touch(auth.session_id, now).await?;
+        }
+        Ok(Caller {
+            session_id: auth.session_id,
+            user_id: auth.user_id,
+            role: auth.role,
+            scope: OrgScope::trusted(auth.organization_id),
+        })
+    }
+
+    /// Revokes the caller's session.
+    pub async fn signout(&self, caller: &Caller, meta: &ClientMeta) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        tx.sessions()
+            .revoke(caller.session_id, Timestamp::now())
+            .await?;
+        audit(
+            &mut tx,
+            AuthEventKind::Signout,
+            AuditEvent::of(caller),
+            meta,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Revokes every session of the caller.
+    pub async fn signout_all(&self, caller: &Caller, meta: &ClientMeta) -> Result<u64, AppError> {
+        let mut tx = self.db.begin().await?;
+        let revoked = tx
+            .sessions()
+            .revoke_all_for_user(caller.user_id, Timestamp::now())
+            .await?;
+        audit(
+            &mut tx,
+            AuthEventKind::SignoutAll,
+            AuditEvent::of(caller),
+            meta,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// The seed's getCurrentUser: the caller with its organization, in one query.
+    pub async fn me(&self, caller: &Caller) -> Result<UserWithOrganization, AppError> {
+        let mut conn = self.db.conn().await?;
+        Ok(conn
+            .users(&caller.scope)
+            .with_organization(caller.user_id)
+            .await?)
+    }
+
+    async fn issue_session(
+        &self,
+        tx: &mut Tx,
+        user: &UserRow,
+        meta: &ClientMeta,
+        now: Timestamp,
+    ) -> Result<IssuedSession, AppError> {
+        let (token, token_hash) = tokens::generate();
+        let expires_at = later(now, self.config.absolute_lifetime);
+        tx.sessions()
+            .insert(&SessionInsert {
+                id: SessionId::new(),
+                user_id: user.id,
+                token_hash,
+                expires_at,
+                ip: meta.ip.map(|ip| ip.to_string()),
+                user_agent: meta
+                    .user_agent
+                    .as_deref()
+                    .map(|ua| ua.chars().take(512).collect()),
+            })
+            .await?;
+        Ok(IssuedSession { token, expires_at })
+    }
+}
+
+fn invalid_credentials() -> AppError {
+    AppError::Unauthorized("invalid email or password")
+}
+
+fn ago(t: Timestamp, d: Duration) -> Timestamp {
+    (t.as_datetime() - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)).into()
+}
+
+fn later(t: Timestamp, d: Duration) -> Timestamp {
+    (t.as_datetime() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero())).into()
+}
+
+/// One entry for the audit trail: `subject` is the user the event is about (none for a
+/// failed sign-in of an unknown email), `actor` the member who acted when it is someone else.
+#[derive(Default)]
+pub struct AuditEvent<'a> {
+    pub organization_id: Option<OrganizationId>,
+    pub subject: Option<UserId>,
+    pub actor: Option<UserId>,
+    pub email: Option<&'a str>,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl AuditEvent<'_> {
+    /// An event about the caller, acting on itself.
+    pub fn of(caller: &Caller) -> Self {
+        AuditEvent {
+            organization_id: Some(caller.scope.organization_id()),
+            subject: Some(caller.user_id),
+            ..AuditEvent::default()
+        }
+    }
+
+    /// An event about `user` (its organization and id).
+    pub fn about(user: &UserRow) -> Self {
+        AuditEvent {
+            organization_id: Some(user.organization_id),
+            subject: Some(user.id),
+            ..AuditEvent::default()
+        }
+    }
+}
+
+/// Appends to the audit trail, in the caller's transaction when there is one.
+pub async fn audit(
+    access: &mut impl Access,
+    kind: AuthEventKind,
+    event: AuditEvent<'_>,
+    meta: &ClientMeta,
+) -> Result<(), AppError> {
+    access
+        .auth_events()
+        .insert(&AuthEventInsert {
+            id: AuthEventId::new(),
+            organization_id: event.organization_id,
+            user_id: event.subject,
+            actor_id: event.actor,
+            kind,
+            email_hash: event.email.map(tokens::email_hash),
+            ip: meta.ip.map(|ip| ip.to_string()),
+            detail: event.detail.map(Json),
+            created_at: Timestamp::now(),
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The domain: what renum does, independent of HTTP. Functions here take the database, an
+//! `OrgScope` or an authenticated `Caller`, and return `AppError`; no axum types appear.
+
+pub mod auth;
+pub mod crypto;
+mod error;
+pub mod organization;
+pub mod passwords;
+pub mod throttle;
+pub mod tokens;
+pub mod validate;
+
+pub use error::AppError;

@@ -1,0 +1,115 @@
+//! Input normalization and validation ("parse, don't validate"): each function returns the
+//! value in the form the database stores, or an error naming the field.
+
+use super::AppError;
+
+/// Trimmed and lowercased; the schema stores emails only in this form.
+pub fn email(raw: &str) -> Result<String, AppError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid {
+        Ok(email)
+    } else {
+        Err(AppError::invalid(
+            "email",
+            "must be an email address such as ada@example.com",
+        ))
+    }
+}
+
+/// A display name: trimmed, 1..=max characters.
+pub fn name(field: &'static str, raw: &str, max: usize) -> Result<String, AppError> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > max {
+        return Err(AppError::invalid(
+            field,
+            format!("must be 1 to {max} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A URL slug derived from a name: lowercase ASCII letters and digits separated by single
+/// hyphens (the schema's `organizations_slug_check`), at most 60 characters.
+pub fn slug_from(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 60 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "org".to_owned()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(email("  Ada@Example.COM ").unwrap(), "ada@example.com");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused_naming_the_field() {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
+            let err = email(bad).unwrap_err();
+            assert!(
+                matches!(err, AppError::Invalid { field: "email", .. }),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(name("full_name", "  Ada  ", 200).unwrap(), "Ada");
+        assert!(name("full_name", "   ", 200).is_err());
+        assert!(name("full_name", &"x".repeat(201), 200).is_err());
+        assert!(name("full_name", "a\u{0}b", 200).is_err());
+    }
+
+    #[test]
+    fn slugs_satisfy_the_schema_pattern() {
+        assert_eq!(slug_from("Acme, Inc."), "acme-inc");
+        assert_eq!(slug_from("  --Ünïcode Café--  "), "n-code-caf");
+        assert_eq!(slug_from("!!!"), "org");
+        assert!(slug_from(&"ab ".repeat(100)).len() <= 60);
+    }
+}

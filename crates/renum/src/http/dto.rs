@@ -1,0 +1,105 @@
+//! Response bodies: what the API shows of a row. Secret columns (password hash, token hash,
+//! API key ciphertext) have no field here, so they cannot be serialized by mistake.
+
+use renum_db::enums::{Plan, Role};
+use renum_db::ids::{OrganizationId, UserId};
+use renum_db::models::{OrganizationRow, UserRow};
+use renum_db::sql_types::Timestamp;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::auth::{IssuedSession, SignedIn};
+
+#[derive(Serialize, ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub last_login_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<UserRow> for User {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id,
+            organization_id: u.organization_id,
+            email: u.email,
+            full_name: u.full_name,
+            role: u.role,
+            last_login_at: u.last_login_at,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub name: String,
+    pub slug: String,
+    pub plan: Plan,
+    /// Whether an OpusClip API key is configured; the key itself is never returned.
+    pub has_opusclip_key: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<OrganizationRow> for Organization {
+    fn from(o: OrganizationRow) -> Self {
+        Self {
+            id: o.id,
+            name: o.name,
+            slug: o.slug,
+            plan: o.plan,
+            has_opusclip_key: o.opusclip_api_key_ciphertext.is_some(),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    /// The bearer token: shown once, stored only as a hash.
+    pub token: String,
+    pub expires_at: Timestamp,
+}
+
+impl From<IssuedSession> for Session {
+    fn from(s: IssuedSession) -> Self {
+        Self {
+            token: s.token,
+            expires_at: s.expires_at,
+        }
+    }
+}
+
+/// Signup and signin: the user, its organization and the new session.
+#[derive(Serialize, ToSchema)]
+pub struct SignedInResponse {
+    pub user: User,
+    pub organization: Organization,
+    pub session: Session,
+}
+
+impl From<SignedIn> for SignedInResponse {
+    fn from(s: SignedIn) -> Self {
+        Self {
+            user: s.user.into(),
+            organization: s.organization.into(),
+            session: s.session.into(),
+        }
+    }
+}
+
+/// A page of a keyset-paginated list: pass `next_cursor` back as `cursor`.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

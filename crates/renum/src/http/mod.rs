@@ -1,0 +1,131 @@
+//! The HTTP API: routing, middleware, errors and DTOs. Handlers stay thin: they extract,
+//! call `app`, and shape the answer. Tenant routes get their organization from the session.
+
+mod cursor;
+pub mod dto;
+pub mod error;
+mod extract;
+mod openapi;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::{get, patch, post, put};
+use renum_db::Db;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::app::auth::Auth;
+use crate::app::crypto::MasterKey;
+use error::ApiError;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub auth: Arc<Auth>,
+    pub master_key: MasterKey,
+}
+
+pub struct HttpConfig {
+    /// Largest accepted request body (413 above it).
+    pub body_limit: usize,
+}
+
+pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let v1 = Router::new()
+        .route("/auth/signup", post(routes::auth::signup))
+        .route("/auth/signin", post(routes::auth::signin))
+        .route("/auth/signout", post(routes::auth::signout))
+        .route("/auth/signout-all", post(routes::auth::signout_all))
+        .route("/me", get(routes::me::me))
+        .route(
+            "/organization",
+            get(routes::organization::get)
+                .patch(routes::organization::update)
+                .delete(routes::organization::delete),
+        )
+        .route(
+            "/organization/members",
+            get(routes::organization::members).post(routes::organization::add_member),
+        )
+        .route(
+            "/organization/members/{id}",
+            patch(routes::organization::set_role).delete(routes::organization::remove_member),
+        )
+        .route(
+            "/organization/integrations/opusclip",
+            put(routes::organization::put_opusclip_key)
+                .delete(routes::organization::delete_opusclip_key),
+        );
+
+    Router::new()
+        .nest("/v1", v1)
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
+        })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            ))
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,208 @@
+//! `/v1/organization`: the caller's organization, its members and integrations.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use renum_db::enums::{Plan, Role};
+use renum_db::ids::UserId;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::auth::{Caller, ClientMeta};
+use crate::app::organization::{self, NewMember, OrganizationPatch};
+use crate::http::AppState;
+use crate::http::cursor;
+use crate::http::dto::{Organization, Page, User};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+
+/// The caller's organization.
+#[utoipa::path(get, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+    responses((status = 200, body = Organization), (status = 401, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Organization>, ApiError> {
+    Ok(axum::Json(
+        organization::get(&state.db, &caller).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationPatchRequest {
+    name: Option<String>,
+    plan: Option<Plan>,
+}
+
+/// Renames the organization or changes its plan (owner only).
+#[utoipa::path(patch, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+    request_body = OrganizationPatchRequest,
+    responses((status = 200, body = Organization), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<OrganizationPatchRequest>,
+) -> Result<axum::Json<Organization>, ApiError> {
+    let patch = OrganizationPatch {
+        name: req.name,
+        plan: req.plan,
+    };
+    Ok(axum::Json(
+        organization::update(&state.db, &caller, patch)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteOrganizationRequest {
+    /// The organization's slug, retyped to confirm.
+    confirm_slug: String,
+}
+
+/// Soft-deletes the organization (owner only): signs everyone out and stops scheduled work.
+#[utoipa::path(delete, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+    request_body = DeleteOrganizationRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+    ApiJson(req): ApiJson<DeleteOrganizationRequest>,
+) -> Result<StatusCode, ApiError> {
+    organization::delete(&state.db, &caller, &req.confirm_slug, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// 1 to 200, default 50.
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Members, oldest first (keyset pagination).
+#[utoipa::path(get, path = "/v1/organization/members", tag = "organization", security(("bearer" = [])),
+    params(ListQuery), responses((status = 200, body = Page<User>), (status = 401, body = ErrorBody)))]
+pub async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<axum::Json<Page<User>>, ApiError> {
+    let after = q
+        .cursor
+        .as_deref()
+        .map(cursor::decode::<UserId>)
+        .transpose()?;
+    let page = organization::members(&state.db, &caller, after, cursor::limit(q.limit)?).await?;
+    Ok(axum::Json(Page {
+        next_cursor: page.next.as_ref().map(cursor::encode),
+        items: page.items.into_iter().map(User::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMemberRequest {
+    email: String,
+    full_name: String,
+    /// `admin` or `member`.
+    role: Role,
+    /// Given to the member out of band; same rules as any password.
+    temporary_password: String,
+}
+
+/// Adds a member (owner or admin).
+#[utoipa::path(post, path = "/v1/organization/members", tag = "organization", security(("bearer" = [])),
+    request_body = AddMemberRequest,
+    responses((status = 201, body = User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 409, description = "email_taken", body = ErrorBody)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+    ApiJson(req): ApiJson<AddMemberRequest>,
+) -> Result<(StatusCode, axum::Json<User>), ApiError> {
+    let new = NewMember {
+        email: req.email,
+        full_name: req.full_name,
+        role: req.role,
+        temporary_password: req.temporary_password,
+    };
+    let user = organization::add_member(&state.db, &caller, new, &meta).await?;
+    Ok((StatusCode::CREATED, axum::Json(user.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetRoleRequest {
+    /// `owner` transfers ownership (owner only); the previous owner becomes an admin.
+    role: Role,
+}
+
+/// Changes a member's role.
+#[utoipa::path(patch, path = "/v1/organization/members/{id}", tag = "organization", security(("bearer" = [])),
+    params(("id" = String, Path, description = "member id")), request_body = SetRoleRequest,
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+    ApiPath(id): ApiPath<UserId>,
+    ApiJson(req): ApiJson<SetRoleRequest>,
+) -> Result<axum::Json<User>, ApiError> {
+    Ok(axum::Json(
+        organization::set_role(&state.db, &caller, id, req.role, &meta)
+            .await?
+            .into(),
+    ))
+}
+
+/// Removes a member: soft-deletes the user and revokes its sessions.
+#[utoipa::path(delete, path = "/v1/organization/members/{id}", tag = "organization", security(("bearer" = [])),
+    params(("id" = String, Path, description = "member id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<StatusCode, ApiError> {
+    organization::remove_member(&state.db, &caller, id, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpusclipKeyRequest {
+    api_key: String,
+}
+
+/// Stores the OpusClip API key, encrypted; it is never returned.
+#[utoipa::path(put, path = "/v1/organization/integrations/opusclip", tag = "organization", security(("bearer" = [])),
+    request_body = OpusclipKeyRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn put_opusclip_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+    ApiJson(req): ApiJson<OpusclipKeyRequest>,
+) -> Result<StatusCode, ApiError> {
+    organization::set_opusclip_key(&state.db, &state.master_key, &caller, &req.api_key, &meta)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the OpusClip API key.
+#[utoipa::path(delete, path = "/v1/organization/integrations/opusclip", tag = "organization", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+pub async fn delete_opusclip_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: ClientMeta,
+) -> Result<StatusCode, ApiError> {
+    organization::remove_opusclip_key(&state.db, &caller, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,86 @@
+//! Every class of bad input gets the API's error shape and the right status.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{TestApp, error_code};
+
+api_test! {
+    async fn bad_requests_get_json_errors_with_the_right_status(app) {
+        let acct = app.signup("e@example.com", "Errors").await;
+        let url = format!("{}/v1/auth/signin", app.base);
+
+        let resp = app.client.post(&url).header("content-type", "application/json").body("{not json").send().await.unwrap();
+        let status = resp.status();
+        assert_eq!(error_code(status, &resp.json().await.unwrap(), StatusCode::BAD_REQUEST), "malformed_json");
+
+        let (status, body) = app.call(Method::POST, "/v1/auth/signin", None, Some(json!({"email": "e@example.com"}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_field");
+        assert!(body["error"]["message"].as_str().unwrap().contains("password"), "names the field: {body}");
+
+        let (status, body) = app.call(Method::POST, "/v1/auth/signin", None, Some(json!({"email": 5, "password": "x"}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_field");
+
+        let (status, body) = app.call(Method::PATCH, "/v1/organization", Some(&acct.token), Some(json!({"plan": "platinum"}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_field");
+
+        let resp = app.client.post(&url).body("{}").send().await.unwrap();
+        let status = resp.status();
+        assert_eq!(error_code(status, &resp.json().await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE), "unsupported_media_type");
+
+        let (status, body) = app.call(Method::GET, "/v1/me", None, None).await;
+        assert_eq!(error_code(status, &body, StatusCode::UNAUTHORIZED), "unauthorized");
+        let (status, body) = app.call(Method::GET, "/v1/me", Some("rnm_forged"), None).await;
+        assert_eq!(error_code(status, &body, StatusCode::UNAUTHORIZED), "unauthorized");
+
+        let (status, body) = app.call(Method::GET, "/v1/nowhere", None, None).await;
+        assert_eq!(error_code(status, &body, StatusCode::NOT_FOUND), "not_found");
+        let (status, body) = app.call(Method::PUT, "/v1/me", Some(&acct.token), None).await;
+        assert_eq!(error_code(status, &body, StatusCode::METHOD_NOT_ALLOWED), "method_not_allowed");
+        let (status, body) = app.call(Method::PATCH, "/v1/organization/members/not-a-uuid", Some(&acct.token), Some(json!({"role": "admin"}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::NOT_FOUND), "not_found");
+        let (status, body) = app.call(Method::GET, "/v1/organization/members?limit=500", Some(&acct.token), None).await;
+        assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_query");
+        let (status, body) = app.call(Method::GET, "/v1/organization/members?cursor=garbage", Some(&acct.token), None).await;
+        assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_query");
+    }
+
+    async fn every_response_carries_a_request_id_and_echoes_the_callers(app) {
+        let resp = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+        let generated = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(generated.len(), 36, "a UUID: {generated}");
+        let resp = app.client.get(format!("{}/v1/me", app.base)).header("x-request-id", "trace-me-42").send().await.unwrap();
+        assert_eq!(resp.headers()["x-request-id"], "trace-me-42");
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let app = TestApp::spawn(renum_db::Engine::Sqlite, &["--body-limit", "1024"]).await;
+    let big = json!({"email": "x@example.com", "password": "p".repeat(4096)});
+    let (status, body) = app
+        .call(Method::POST, "/v1/auth/signin", None, Some(big))
+        .await;
+    assert_eq!(
+        error_code(status, &body, StatusCode::PAYLOAD_TOO_LARGE),
+        "payload_too_large"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readiness_reports_the_database_and_migrations() {
+    let app = TestApp::spawn(renum_db::Engine::Postgres, &[]).await;
+    let (status, body) = app.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ready"))
+    );
+    renum_db::migrate::down(app.db(), 0).await.unwrap();
+    let (status, body) = app.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("migrations pending"))
+    );
+    app.stop().await;
+}

@@ -1,0 +1,10 @@
+//! The HTTP API over real HTTP against a server running in this process, on each engine.
+
+#[macro_use]
+mod helpers;
+
+mod auth;
+mod errors;
+mod isolation;
+mod openapi;
+mod organization;
