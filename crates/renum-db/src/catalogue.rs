@@ -290,6 +290,22 @@ catalogue! {
             "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ",
             api_log_columns!()
         )];
+        // One statement per batch of the log writer (crates/renum/src/api_log/sink.rs).
+        // PostgreSQL: one array per column; SQLite: one JSON array of records whose bodies
+        // are JSON text, so `->>` hands back exactly the text a single-row insert stores.
+        INSERT_BATCH => [
+            pg: "INSERT INTO api_logs (organization_id, direction, service, endpoint, method, \
+                 status_code, duration_ms, request_id, user_id, request_body, response_body, \
+                 created_at) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], \
+                 $4::text[], $5::text[], $6::int4[], $7::float8[], $8::text[], $9::uuid[], \
+                 $10::jsonb[], $11::jsonb[], $12::timestamptz[])",
+            sqlite: "INSERT INTO api_logs (organization_id, direction, service, endpoint, \
+                     method, status_code, duration_ms, request_id, user_id, request_body, \
+                     response_body, created_at) SELECT value ->> 'o', value ->> 'd', \
+                     value ->> 's', value ->> 'e', value ->> 'm', value ->> 'c', \
+                     value ->> 'ms', value ->> 'r', value ->> 'u', value ->> 'qb', \
+                     value ->> 'rb', value ->> 't' FROM json_each($1)"
+        ];
         // An organization's logs, newest first on api_logs_organization_id_created_at_idx.
         LIST => [concat!(
             "SELECT ", api_log_columns!(), " FROM api_logs WHERE organization_id = $1 ",

@@ -5,6 +5,7 @@
 #[macro_use]
 mod harness;
 
+mod api_logs;
 mod catalogue;
 mod crud;
 mod docs;

@@ -1,6 +1,11 @@
 //! API logs on the application side: what is captured of a call and how it reaches the
-//! database without slowing the call down.
+//! database without slowing the call down (docs/API_LOGS.md).
 //!
 //! - [`redact`]: the redaction policy every body passes before it is queued.
+//! - [`sink`]: the bounded queue and the background writer that inserts in batches.
 
 pub mod redact;
+pub mod sink;
+
+pub use redact::RedactionPolicy;
+pub use sink::{ApiLogMetrics, ApiLogSink, SinkConfig, WriterHandle};
