@@ -3,9 +3,12 @@
 //!
 //! - [`redact`]: the redaction policy every body passes before it is queued.
 //! - [`sink`]: the bounded queue and the background writer that inserts in batches.
+//! - [`call`]: recording one inbound or outbound call through the sink.
 
+pub mod call;
 pub mod redact;
 pub mod sink;
 
+pub use call::Call;
 pub use redact::RedactionPolicy;
 pub use sink::{ApiLogMetrics, ApiLogSink, SinkConfig, WriterHandle};

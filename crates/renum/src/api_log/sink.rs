@@ -32,7 +32,7 @@ pub struct SinkConfig {
     /// The writer also flushes whatever is queued this often, so a quiet server's logs
     /// appear within this delay.
     pub flush_interval: Duration,
-    /// Applied to both bodies of a call before its record is queued (see `ApiLogSink::policy`).
+    /// Applied to both bodies of a call before its record is queued ([`Call`](crate::api_log::Call) does it; see `ApiLogSink::policy`).
     pub redaction: RedactionPolicy,
 }
 
