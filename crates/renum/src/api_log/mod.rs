@@ -4,9 +4,11 @@
 //! - [`redact`]: the redaction policy every body passes before it is queued.
 //! - [`sink`]: the bounded queue and the background writer that inserts in batches.
 //! - [`call`]: recording one inbound or outbound call through the sink.
+//! - [`retention`]: the retention window and the daily maintenance (partitions, purge).
 
 pub mod call;
 pub mod redact;
+pub mod retention;
 pub mod sink;
 
 pub use call::Call;

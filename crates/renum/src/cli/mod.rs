@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod logs;
 mod migrate;
 
 use std::process::ExitCode;
@@ -25,11 +26,14 @@ pub struct Cli {
 pub enum Command {
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// API log retention: create partitions ahead, purge logs past the window.
+    Logs(logs::LogsArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Logs(args) => logs::run(&cli.db, args).await,
     }
 }
