@@ -9,5 +9,6 @@ mod api_logs;
 mod catalogue;
 mod crud;
 mod docs;
+mod insert_strategies;
 mod invariants;
 mod migrations;
