@@ -84,8 +84,13 @@ impl Call {
         self
     }
 
-    /// Queues the record: `status` is `None` when no response arrived.
+    /// Queues the record: `status` is `None` when no response arrived. A successful inbound
+    /// call may be left out by the sink's sampling; errors are always kept.
     pub fn finish(self, sink: &ApiLogSink, status: Option<u16>, response_body: Option<Value>) {
+        let success = status.is_some_and(|s| s < 400);
+        if self.direction == Direction::Inbound && success && !sink.keep_success() {
+            return;
+        }
         let duration_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let policy = sink.policy();
         let request_body = policy.body(&self.endpoint, self.request_body).map(Json);
@@ -163,6 +168,25 @@ mod tests {
             assert!(timeout.duration_ms >= 0.0);
             t.cleanup().await;
         }
+    }
+
+    #[test]
+    fn sampling_keeps_a_share_of_successful_inbound_calls_and_every_error() {
+        let sink = ApiLogSink::new(SinkConfig {
+            success_sample_rate: 0.25,
+            ..Default::default()
+        });
+        for _ in 0..100 {
+            Call::inbound("/v1/videos", HttpMethod::Get).finish(&sink, Some(200), None);
+        }
+        for status in [Some(404), Some(500), None] {
+            Call::inbound("/v1/videos", HttpMethod::Get).finish(&sink, status, None);
+        }
+        for _ in 0..10 {
+            Call::outbound("opusclip", "/api/x", HttpMethod::Get).finish(&sink, Some(200), None);
+        }
+        let m = sink.metrics();
+        assert_eq!((m.recorded, m.sampled_out), (25 + 3 + 10, 75));
     }
 
     #[tokio::test]

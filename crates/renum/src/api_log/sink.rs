@@ -32,6 +32,10 @@ pub struct SinkConfig {
     /// The writer also flushes whatever is queued this often, so a quiet server's logs
     /// appear within this delay.
     pub flush_interval: Duration,
+    /// Fraction (0 to 1) of successful inbound calls (status below 400) that are kept;
+    /// errors, calls without a response and outbound calls are always kept. Sampling is
+    /// even, not random: with 0.25 exactly one call in four is kept.
+    pub success_sample_rate: f64,
     /// Applied to both bodies of a call before its record is queued ([`Call`](crate::api_log::Call) does it; see `ApiLogSink::policy`).
     pub redaction: RedactionPolicy,
 }
@@ -43,6 +47,7 @@ impl Default for SinkConfig {
             max_queue_bytes: 64 * 1024 * 1024,
             batch_size: 1_000,
             flush_interval: Duration::from_millis(200),
+            success_sample_rate: 1.0,
             redaction: RedactionPolicy::default(),
         }
     }
@@ -53,6 +58,8 @@ impl Default for SinkConfig {
 pub struct ApiLogMetrics {
     /// Records handed to [`ApiLogSink::record`].
     pub recorded: u64,
+    /// Successful inbound calls left out by sampling (never queued).
+    pub sampled_out: u64,
     /// Records in the database.
     pub written: u64,
     /// Records discarded because the queue was full (the oldest ones) or the sink was shut down.
@@ -75,12 +82,18 @@ pub struct ApiLogMetrics {
 impl ApiLogMetrics {
     /// The counters in the Prometheus text format.
     pub fn prometheus(&self) -> String {
-        let lines: [(&str, &str, &str, u64); 10] = [
+        let lines: [(&str, &str, &str, u64); 11] = [
             (
                 "recorded",
                 "counter",
                 "API log records handed to the sink",
                 self.recorded,
+            ),
+            (
+                "sampled_out",
+                "counter",
+                "Successful inbound calls left out by sampling",
+                self.sampled_out,
             ),
             (
                 "written",
@@ -164,6 +177,8 @@ struct Shared {
     wake: Notify,
     config: SinkConfig,
     recorded: AtomicU64,
+    sampled: AtomicU64,
+    sampled_out: AtomicU64,
     written: AtomicU64,
     dropped: AtomicU64,
     failed: AtomicU64,
@@ -186,13 +201,15 @@ impl ApiLogSink {
         (sink, handle)
     }
 
-    fn new(config: SinkConfig) -> ApiLogSink {
+    pub(crate) fn new(config: SinkConfig) -> ApiLogSink {
         ApiLogSink {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Queue::default()),
                 wake: Notify::new(),
                 config,
                 recorded: AtomicU64::new(0),
+                sampled: AtomicU64::new(0),
+                sampled_out: AtomicU64::new(0),
                 written: AtomicU64::new(0),
                 dropped: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
@@ -246,6 +263,18 @@ impl ApiLogSink {
         }
     }
 
+    /// Whether to keep the next successful inbound call, per `success_sample_rate`: the n-th
+    /// such call is kept when `n * rate` crosses a whole number. Counts the ones left out.
+    pub fn keep_success(&self) -> bool {
+        let rate = self.shared.config.success_sample_rate.clamp(0.0, 1.0);
+        let n = self.shared.sampled.fetch_add(1, Ordering::Relaxed) as f64;
+        let keep = ((n + 1.0) * rate).floor() > (n * rate).floor();
+        if !keep {
+            self.shared.sampled_out.fetch_add(1, Ordering::Relaxed);
+        }
+        keep
+    }
+
     /// The redaction policy records must pass before [`ApiLogSink::record`].
     pub fn policy(&self) -> &RedactionPolicy {
         &self.shared.config.redaction
@@ -259,6 +288,7 @@ impl ApiLogSink {
         };
         ApiLogMetrics {
             recorded: s.recorded.load(Ordering::Relaxed),
+            sampled_out: s.sampled_out.load(Ordering::Relaxed),
             written: s.written.load(Ordering::Relaxed),
             dropped: s.dropped.load(Ordering::Relaxed),
             failed: s.failed.load(Ordering::Relaxed),
