@@ -5,12 +5,15 @@
 //! - [`sink`]: the bounded queue and the background writer that inserts in batches.
 //! - [`call`]: recording one inbound or outbound call through the sink.
 //! - [`retention`]: the retention window and the daily maintenance (partitions, purge).
+//! - [`settings`]: the `RENUM_LOG_*` flags and environment variables.
 
 pub mod call;
 pub mod redact;
 pub mod retention;
+pub mod settings;
 pub mod sink;
 
 pub use call::Call;
 pub use redact::RedactionPolicy;
+pub use settings::ApiLogArgs;
 pub use sink::{ApiLogMetrics, ApiLogSink, SinkConfig, WriterHandle};
