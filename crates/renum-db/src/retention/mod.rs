@@ -120,6 +120,13 @@ pub async fn ensure_partitions(
             );
             let mut tx = pool.begin().await?;
             sqlx::query(q::LOCK).execute(&mut *tx).await?;
+            // Another process may have created it while this one waited for the lock.
+            let attached: Vec<String> = sqlx::query_scalar(q::LIST).fetch_all(&mut *tx).await?;
+            if attached.contains(&month.partition_name()) {
+                tx.commit().await?;
+                month = month.next();
+                continue;
+            }
             let stranded: bool = sqlx::query_scalar(q::DEFAULT_HAS_ROWS)
                 .bind(from)
                 .bind(to)
@@ -195,6 +202,7 @@ pub async fn drop_partitions_before(db: &Db, cutoff: Timestamp) -> Result<Vec<St
     let Db::Postgres(pool) = db else {
         return Ok(Vec::new());
     };
+    use catalogue::postgres_only::api_log_partitions as q;
     let mut dropped = Vec::new();
     for name in partitions(db).await? {
         let Some(month) = Month::from_partition_name(&name) else {
@@ -204,6 +212,14 @@ pub async fn drop_partitions_before(db: &Db, cutoff: Timestamp) -> Result<Vec<St
             continue;
         }
         let mut tx = pool.begin().await?;
+        // Detaching locks api_logs this way anyway; taking it first lets a concurrent purge
+        // (several servers run the daily maintenance) find the partition already gone.
+        sqlx::query(q::LOCK).execute(&mut *tx).await?;
+        let attached: Vec<String> = sqlx::query_scalar(q::LIST).fetch_all(&mut *tx).await?;
+        if !attached.contains(&name) {
+            tx.commit().await?;
+            continue;
+        }
         sqlx::query(partition_ddl::detach_partition(month))
             .execute(&mut *tx)
             .await?;

@@ -1,13 +1,13 @@
 //! api_logs beyond CRUD: the batch insert of the log writer, partitions and retention.
 
 use renum_db::Access;
-use renum_db::Engine;
 use renum_db::enums::{Direction, HttpMethod};
 use renum_db::ids::UserId;
 use renum_db::models::ApiLogInsert;
 use renum_db::retention::{self, PurgeProgress, PurgeReport};
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::testing::TestDb;
+use renum_db::{Db, Engine};
 use serde_json::json;
 
 use crate::harness::tenant;
@@ -251,4 +251,34 @@ both_engines! {
             assert!(!retention::partitions(&t.db).await.unwrap().contains(&"api_logs_2026_01".to_owned()));
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_maintenance_from_two_processes_creates_and_drops_each_partition_once() {
+    let t = TestDb::new(Engine::Postgres).await;
+    let other = Db::connect(&t.url).await.unwrap();
+    let now = at("2026-01-15T00:00:00Z");
+    let (a, b) = tokio::join!(
+        retention::ensure_partitions(&t.db, now, 3),
+        retention::ensure_partitions(&other, now, 3)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.len() + b.len(), 4, "{a:?} {b:?}");
+    insert_at(
+        &t.db,
+        &[("2026-01-10T00:00:00Z", 2), ("2026-02-10T00:00:00Z", 2)],
+    )
+    .await;
+
+    let cutoff = at("2026-03-01T00:00:00Z");
+    let (a, b) = tokio::join!(
+        retention::drop_partitions_before(&t.db, cutoff),
+        retention::drop_partitions_before(&other, cutoff)
+    );
+    let mut dropped = [a.unwrap(), b.unwrap()].concat();
+    dropped.sort();
+    assert_eq!(dropped, ["api_logs_2026_01", "api_logs_2026_02"]);
+    assert_eq!(count(&t.db).await, 0);
+    other.close().await;
+    t.cleanup().await;
 }
