@@ -376,12 +376,91 @@ catalogue! {
             "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ",
             api_log_columns!()
         )];
+        // One statement per batch of the log writer (crates/renum/src/api_log/sink.rs).
+        // PostgreSQL: one array per column; SQLite: one JSON array of records whose bodies
+        // are JSON text, so `->>` hands back exactly the text a single-row insert stores.
+        INSERT_BATCH => [
+            pg: "INSERT INTO api_logs (organization_id, direction, service, endpoint, method, \
+                 status_code, duration_ms, request_id, user_id, request_body, response_body, \
+                 created_at) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], \
+                 $4::text[], $5::text[], $6::int4[], $7::float8[], $8::text[], $9::uuid[], \
+                 $10::jsonb[], $11::jsonb[], $12::timestamptz[])",
+            sqlite: "INSERT INTO api_logs (organization_id, direction, service, endpoint, \
+                     method, status_code, duration_ms, request_id, user_id, request_body, \
+                     response_body, created_at) SELECT value ->> 'o', value ->> 'd', \
+                     value ->> 's', value ->> 'e', value ->> 'm', value ->> 'c', \
+                     value ->> 'ms', value ->> 'r', value ->> 'u', value ->> 'qb', \
+                     value ->> 'rb', value ->> 't' FROM json_each($1)"
+        ];
+        // Retention (renum_db::retention): what is left past the window once whole
+        // partitions are dropped, deleted in bounded batches so no statement holds the
+        // write lock (SQLite) or a long transaction (PostgreSQL) for long.
+        COUNT_OLDER => ["SELECT count(*) FROM api_logs WHERE created_at < $1"];
+        DELETE_OLDER_BATCH => [
+            pg: "DELETE FROM api_logs WHERE (created_at, id) IN \
+                 (SELECT created_at, id FROM api_logs WHERE created_at < $1 LIMIT $2)",
+            sqlite: "DELETE FROM api_logs WHERE id IN \
+                     (SELECT id FROM api_logs WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
+        ];
         // An organization's logs, newest first on api_logs_organization_id_created_at_idx.
         LIST => [concat!(
             "SELECT ", api_log_columns!(), " FROM api_logs WHERE organization_id = $1 ",
             "AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4"
         )];
     }
+}
+
+/// Statements that exist on PostgreSQL only: maintenance of `api_logs`' monthly partitions.
+/// SQLite has no partitions, so they have no SQLite spelling and live outside the paired
+/// catalogue; `ALL` lists them for preparing and EXPLAINing like the rest. The DDL that names
+/// a month's partition is built from dates at run time, in `retention::partition_ddl`.
+pub mod postgres_only {
+    pub mod api_log_partitions {
+        /// The partitions attached to api_logs, by name (the default one included).
+        pub const LIST: &str = "SELECT c.relname::text FROM pg_inherits i \
+             JOIN pg_class c ON c.oid = i.inhrelid \
+             WHERE i.inhparent = 'api_logs'::regclass ORDER BY 1";
+        /// Taken first by partition creation, so no row can reach the default partition
+        /// between the check below and the CREATE (the log writer just waits: its queue
+        /// absorbs the pause).
+        pub const LOCK: &str = "LOCK TABLE api_logs IN ACCESS EXCLUSIVE MODE";
+        pub const DEFAULT_HAS_ROWS: &str = "SELECT EXISTS (SELECT 1 FROM api_logs_default \
+             WHERE created_at >= $1 AND created_at < $2)";
+        pub const DETACH_DEFAULT: &str = "ALTER TABLE api_logs DETACH PARTITION api_logs_default";
+        /// With the default partition detached, rows inserted into api_logs for the new
+        /// month's range land in its new partition; ids are kept.
+        pub const MOVE_FROM_DEFAULT: &str = concat!(
+            "INSERT INTO api_logs (",
+            api_log_columns!(),
+            ") OVERRIDING SYSTEM VALUE SELECT ",
+            api_log_columns!(),
+            " FROM api_logs_default WHERE created_at >= $1 AND created_at < $2"
+        );
+        pub const DELETE_FROM_DEFAULT: &str =
+            "DELETE FROM api_logs_default WHERE created_at >= $1 AND created_at < $2";
+        pub const ATTACH_DEFAULT: &str =
+            "ALTER TABLE api_logs ATTACH PARTITION api_logs_default DEFAULT";
+    }
+
+    /// `table.NAME`, like the paired catalogue's entries.
+    macro_rules! statement {
+        ($table:ident :: $name:ident) => {
+            super::Statement {
+                name: concat!(stringify!($table), ".", stringify!($name)),
+                sql: $table::$name,
+            }
+        };
+    }
+
+    pub const ALL: &[super::Statement] = &[
+        statement!(api_log_partitions::LIST),
+        statement!(api_log_partitions::LOCK),
+        statement!(api_log_partitions::DEFAULT_HAS_ROWS),
+        statement!(api_log_partitions::DETACH_DEFAULT),
+        statement!(api_log_partitions::MOVE_FROM_DEFAULT),
+        statement!(api_log_partitions::DELETE_FROM_DEFAULT),
+        statement!(api_log_partitions::ATTACH_DEFAULT),
+    ];
 }
 
 #[cfg(test)]

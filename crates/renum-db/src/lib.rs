@@ -13,6 +13,7 @@ pub mod ids;
 pub mod migrate;
 pub mod models;
 pub mod repo;
+pub mod retention;
 mod scope;
 pub mod sql_types;
 #[cfg(feature = "testing")]

@@ -2,6 +2,7 @@
 //! The persistence layer is the `renum-db` crate; this crate owns the command line.
 
 pub mod app;
+pub mod api_log;
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -1,5 +1,9 @@
+use serde::Serialize;
+
+use crate::catalogue;
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
+use crate::ids::{OrganizationId, UserId};
 use crate::models::{ApiLogInsert, ApiLogRow, Page};
 use crate::repo::{keyset, next_key, page_limit};
 use crate::scope::OrgScope;
@@ -33,6 +37,88 @@ impl<'c> ApiLogs<'c> {
                 .fetch_one(&mut **c)
                 .await?
         }))
+    }
+}
+
+impl ApiLogs<'_> {
+    /// Inserts every record in one statement (`api_logs.INSERT_BATCH`): all or none.
+    /// Returns the number of rows written.
+    pub async fn insert_batch(&mut self, records: &[ApiLogInsert]) -> Result<u64> {
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let done = match &mut self.ex {
+            Executor::Postgres(c) => sqlx::query(catalogue::postgres::api_logs::INSERT_BATCH)
+                .bind(column(records, |r| r.organization_id.map(|id| id.0)))
+                .bind(column(records, |r| r.direction.as_str()))
+                .bind(column(records, |r| r.service.as_str()))
+                .bind(column(records, |r| r.endpoint.as_str()))
+                .bind(column(records, |r| r.method.as_str()))
+                .bind(column(records, |r| r.status_code))
+                .bind(column(records, |r| r.duration_ms))
+                .bind(column(records, |r| r.request_id.as_deref()))
+                .bind(column(records, |r| r.user_id.map(|id| id.0)))
+                .bind(column(records, |r| r.request_body.as_ref()))
+                .bind(column(records, |r| r.response_body.as_ref()))
+                .bind(column(records, |r| r.created_at.as_datetime()))
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Executor::Sqlite(c) => {
+                let rows: Vec<SqliteBatchRow<'_>> =
+                    records.iter().map(SqliteBatchRow::from).collect();
+                let json = serde_json::to_string(&rows)
+                    .map_err(|e| crate::Error::Database(sqlx::Error::Encode(Box::new(e))))?;
+                sqlx::query(catalogue::sqlite::api_logs::INSERT_BATCH)
+                    .bind(json)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        Ok(done)
+    }
+}
+
+/// One column of a batch, as the array PostgreSQL's `UNNEST` takes.
+fn column<'a, T>(records: &'a [ApiLogInsert], f: impl Fn(&'a ApiLogInsert) -> T) -> Vec<T> {
+    records.iter().map(f).collect()
+}
+
+/// One element of the JSON array `api_logs.INSERT_BATCH` reads on SQLite (short keys: the
+/// array of a 1,000-record batch is parsed once per batch). Bodies travel as JSON text.
+#[derive(Serialize)]
+struct SqliteBatchRow<'a> {
+    o: Option<OrganizationId>,
+    d: &'a str,
+    s: &'a str,
+    e: &'a str,
+    m: &'a str,
+    c: Option<i32>,
+    ms: f64,
+    r: Option<&'a str>,
+    u: Option<UserId>,
+    qb: Option<String>,
+    rb: Option<String>,
+    t: String,
+}
+
+impl<'a> From<&'a ApiLogInsert> for SqliteBatchRow<'a> {
+    fn from(r: &'a ApiLogInsert) -> Self {
+        Self {
+            o: r.organization_id,
+            d: r.direction.as_str(),
+            s: &r.service,
+            e: &r.endpoint,
+            m: r.method.as_str(),
+            c: r.status_code,
+            ms: r.duration_ms,
+            r: r.request_id.as_deref(),
+            u: r.user_id,
+            qb: r.request_body.as_ref().map(|b| b.0.to_string()),
+            rb: r.response_body.as_ref().map(|b| b.0.to_string()),
+            t: r.created_at.to_sql_text(),
+        }
     }
 }
 

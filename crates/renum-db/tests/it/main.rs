@@ -5,8 +5,10 @@
 #[macro_use]
 mod harness;
 
+mod api_logs;
 mod catalogue;
 mod crud;
 mod docs;
+mod insert_strategies;
 mod invariants;
 mod migrations;

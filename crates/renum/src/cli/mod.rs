@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod logs;
 mod migrate;
 pub mod purge_deleted;
 pub mod serve;
@@ -31,6 +32,8 @@ pub enum Command {
     PurgeDeleted(purge_deleted::PurgeArgs),
     /// Serve the HTTP API (applies pending migrations first unless --no-migrate).
     Serve(serve::ServeArgs),
+    /// API log retention: create partitions ahead, purge logs past the window.
+    Logs(logs::LogsArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -39,5 +42,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
+        Command::Logs(args) => logs::run(&cli.db, args).await,
     }
 }

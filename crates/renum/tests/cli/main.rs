@@ -1,4 +1,5 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
+mod logs;
 mod migrate;
 mod purge;

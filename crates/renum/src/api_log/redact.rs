@@ -1,0 +1,460 @@
+//! Redaction of API log bodies: what may be stored of a request or response (docs/SECURITY.md).
+//!
+//! Every body goes through [`RedactionPolicy`] before it reaches the queue, so nothing
+//! downstream (queue, writer, database, `GET /v1/api-logs`) ever holds a secret. The policy
+//! errs on the side of hiding: a key that merely *contains* a sensitive word is masked.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value, json};
+
+/// What replaces a sensitive value, and a bearer/basic credential found in a string.
+pub const MASK: &str = "[REDACTED]";
+/// What replaces an email address found in a string.
+pub const EMAIL_MASK: &str = "[EMAIL]";
+
+/// What happens to the value of a sensitive key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Keep the key, replace its value (whatever its shape) with [`MASK`]: the log still shows
+    /// that the field was sent.
+    Mask,
+    /// Remove the key and its value.
+    Drop,
+}
+
+/// The redaction policy. `Default` is the documented policy; every field can be changed.
+#[derive(Clone, Debug)]
+pub struct RedactionPolicy {
+    /// Key fragments, compared against each object key lowercased with everything but ASCII
+    /// letters and digits removed, so `x-api-key`, `API_KEY` and `apiKey` all match `apikey`
+    /// and `access_token` matches `token`. Write them in that normalized form.
+    pub sensitive_keys: Vec<String>,
+    pub key_action: KeyAction,
+    /// Replace `local@domain.tld` inside string values with [`EMAIL_MASK`].
+    pub mask_emails: bool,
+    /// Replace the credential after `Bearer ` / `Basic ` inside string values with [`MASK`].
+    pub mask_credentials: bool,
+    /// Routes (prefixes of the route template) whose bodies are never stored, in either
+    /// direction: sign-up, sign-in and password changes carry credentials both ways.
+    pub bodyless_routes: Vec<String>,
+    /// Serialized size above which a body is replaced by a truncation marker holding the first
+    /// `max_body_bytes` bytes of its (already redacted) JSON text.
+    pub max_body_bytes: usize,
+}
+
+/// Default size limit of a stored body.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024;
+
+impl Default for RedactionPolicy {
+    fn default() -> Self {
+        Self {
+            sensitive_keys: [
+                "password",
+                "passwd",
+                "token",
+                "authorization",
+                "apikey",
+                "secret",
+                "cookie",
+                "credential",
+                "privatekey",
+            ]
+            .map(String::from)
+            .to_vec(),
+            key_action: KeyAction::Mask,
+            mask_emails: true,
+            mask_credentials: true,
+            bodyless_routes: vec!["/v1/auth/".to_owned()],
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl RedactionPolicy {
+    /// The body of a call to `route` (a route template such as `/v1/videos/{id}`, or an
+    /// outbound endpoint), redacted and truncated; `None` for bodyless routes.
+    pub fn body(&self, route: &str, body: Option<Value>) -> Option<Value> {
+        if self.is_bodyless(route) {
+            return None;
+        }
+        body.map(|b| self.truncate(self.redact(b)))
+    }
+
+    /// True when bodies of `route` are never stored.
+    pub fn is_bodyless(&self, route: &str) -> bool {
+        let route = route.trim_end_matches('/');
+        self.bodyless_routes
+            .iter()
+            .any(|p| route.starts_with(p.as_str()) || p.trim_end_matches('/') == route)
+    }
+
+    /// Masks sensitive keys at any depth and sensitive text inside every string.
+    pub fn redact(&self, value: Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut out = Map::with_capacity(map.len());
+                for (key, v) in map {
+                    let key = self.redact_string(key);
+                    if self.is_sensitive_key(&key) {
+                        if self.key_action == KeyAction::Mask {
+                            out.insert(key, Value::String(MASK.to_owned()));
+                        }
+                    } else {
+                        out.insert(key, self.redact(v));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|v| self.redact(v)).collect())
+            }
+            Value::String(s) => Value::String(self.redact_string(s)),
+            scalar => scalar,
+        }
+    }
+
+    pub fn is_sensitive_key(&self, key: &str) -> bool {
+        let normalized: String = key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        self.sensitive_keys
+            .iter()
+            .any(|k| normalized.contains(k.as_str()))
+    }
+
+    fn redact_string(&self, s: String) -> String {
+        let s = if self.mask_credentials {
+            match mask_credentials(&s) {
+                Cow::Owned(masked) => masked,
+                Cow::Borrowed(_) => s,
+            }
+        } else {
+            s
+        };
+        if self.mask_emails {
+            match mask_emails(&s) {
+                Cow::Owned(masked) => masked,
+                Cow::Borrowed(_) => s,
+            }
+        } else {
+            s
+        }
+    }
+
+    /// Bodies over the limit become `{"_truncated": true, "original_bytes": N, "prefix": "..."}`:
+    /// still valid JSON for the jsonb column, and visibly not the original.
+    fn truncate(&self, value: Value) -> Value {
+        let text = value.to_string();
+        if text.len() <= self.max_body_bytes {
+            return value;
+        }
+        let mut cut = self.max_body_bytes;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        json!({ "_truncated": true, "original_bytes": text.len(), "prefix": &text[..cut] })
+    }
+}
+
+/// Characters of an email's local part and domain (ASCII; enough to catch real addresses).
+fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_domain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+}
+
+/// Replaces every `local@domain.tld` in `s` with [`EMAIL_MASK`].
+pub fn mask_emails(s: &str) -> Cow<'_, str> {
+    if !s.contains('@') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'@' {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        while start > copied && is_local_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && is_domain_byte(bytes[end]) {
+            end += 1;
+        }
+        // A sentence may end right after the address.
+        while end > i + 1 && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        let domain = &s[i + 1..end];
+        let is_email = start < i
+            && domain
+                .rsplit_once('.')
+                .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2);
+        if is_email {
+            out.push_str(&s[copied..start]);
+            out.push_str(EMAIL_MASK);
+            copied = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// Replaces the credential after `Bearer` or `Basic` (any case, then whitespace) with [`MASK`].
+pub fn mask_credentials(s: &str) -> Cow<'_, str> {
+    let lower = s.to_ascii_lowercase();
+    let bytes = s.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some((at, scheme_len)) = find_scheme(&lower, from) {
+        let mut token_start = at + scheme_len;
+        while token_start < bytes.len() && bytes[token_start].is_ascii_whitespace() {
+            token_start += 1;
+        }
+        let mut token_end = token_start;
+        while token_end < bytes.len() && is_token_byte(bytes[token_end]) {
+            token_end += 1;
+        }
+        if token_start > at + scheme_len && token_end > token_start {
+            out.push_str(&s[copied..token_start]);
+            out.push_str(MASK);
+            copied = token_end;
+            from = token_end;
+        } else {
+            from = at + scheme_len;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// The next `bearer` or `basic` at or after `from` in the lowercased text, with its length.
+fn find_scheme(lower: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = lower.get(from..)?;
+    ["bearer", "basic"]
+        .iter()
+        .filter_map(|w| rest.find(w).map(|at| (from + at, w.len())))
+        .min()
+}
+
+/// RFC 6750 token68 characters.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn sensitive_keys_are_masked_at_any_depth_whatever_their_case_or_decoration() {
+        let p = RedactionPolicy::default();
+        let out = p.redact(json!({
+            "user": {"Password": "hunter2", "name": "Ada"},
+            "headers": [{"X-Api-Key": "k1", "Set-Cookie": "sid=1", "accept": "json"}],
+            "access_token": {"nested": "t"},
+            "clientSecret": 42,
+        }));
+        assert_eq!(
+            out,
+            json!({
+                "user": {"Password": MASK, "name": "Ada"},
+                "headers": [{"X-Api-Key": MASK, "Set-Cookie": MASK, "accept": "json"}],
+                "access_token": MASK,
+                "clientSecret": MASK,
+            })
+        );
+    }
+
+    #[test]
+    fn the_drop_action_removes_sensitive_keys() {
+        let p = RedactionPolicy {
+            key_action: KeyAction::Drop,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.redact(json!({"authorization": "x", "ok": 1})),
+            json!({"ok": 1})
+        );
+    }
+
+    #[test]
+    fn emails_and_bearer_tokens_inside_strings_are_masked() {
+        let p = RedactionPolicy::default();
+        let out = p.redact(json!([
+            "contact ada.l+x@example.co.uk.",
+            "Authorization: Bearer eyJhbGci.eyJzdWIi.sig==",
+            "basic   dXNlcjpwYXNz and more",
+            "not an email: a@b, @handle, user@localhost",
+        ]));
+        assert_eq!(
+            out,
+            json!([
+                "contact [EMAIL].",
+                "Authorization: Bearer [REDACTED]",
+                "basic   [REDACTED] and more",
+                "not an email: a@b, @handle, user@localhost",
+            ])
+        );
+    }
+
+    #[test]
+    fn auth_routes_store_no_body_in_either_direction() {
+        let p = RedactionPolicy::default();
+        let body = Some(json!({"email": "a@b.example"}));
+        assert_eq!(p.body("/v1/auth/login", body.clone()), None);
+        assert_eq!(p.body("/v1/auth/", body.clone()), None);
+        assert_eq!(p.body("/v1/auth", body.clone()), None);
+        assert!(p.body("/v1/authors", body).is_some());
+    }
+
+    #[test]
+    fn bodies_over_the_limit_become_a_marker_with_a_prefix() {
+        let p = RedactionPolicy {
+            max_body_bytes: 16,
+            ..Default::default()
+        };
+        let out = p
+            .body("/v1/videos", Some(json!({"title": "é".repeat(40)})))
+            .unwrap();
+        assert_eq!(out["_truncated"], json!(true));
+        assert_eq!(out["original_bytes"], json!(92));
+        let prefix = out["prefix"].as_str().unwrap();
+        assert!(
+            prefix.len() <= 16 && prefix.starts_with("{\"title\":\""),
+            "{prefix}"
+        );
+        let small = json!({"a": 1});
+        assert_eq!(p.body("/v1/videos", Some(small.clone())), Some(small));
+    }
+
+    #[test]
+    fn truncation_happens_after_redaction() {
+        let p = RedactionPolicy {
+            max_body_bytes: 40,
+            ..Default::default()
+        };
+        let out = p
+            .body(
+                "/v1/x",
+                Some(json!({"password": "hunter2hunter2", "pad": "x".repeat(100)})),
+            )
+            .unwrap();
+        assert!(!out.to_string().contains("hunter2"), "{out}");
+    }
+
+    /// Words that can never form a sensitive key, an email or a credential.
+    fn safe_text() -> impl Strategy<Value = String> {
+        "[a-d0-9 ]{0,12}"
+    }
+
+    fn random_case(word: &'static str) -> impl Strategy<Value = String> {
+        proptest::collection::vec(any::<bool>(), word.len()).prop_map(move |upper| {
+            word.chars()
+                .zip(upper)
+                .map(|(c, u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect()
+        })
+    }
+
+    /// A sensitive key as clients spell it: any case, with a prefix and separator around it.
+    fn sensitive_key() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            random_case("password"),
+            random_case("token"),
+            random_case("authorization"),
+            random_case("api_key"),
+            random_case("api-key"),
+            random_case("secret"),
+            random_case("cookie"),
+            random_case("set-cookie"),
+        ];
+        (
+            prop_oneof![Just(""), Just("x-"), Just("access_"), Just("client")],
+            word,
+            prop_oneof![Just(""), Just("_id"), Just("Hash")],
+        )
+            .prop_map(|(pre, w, post)| format!("{pre}{w}{post}"))
+    }
+
+    /// Every planted secret carries a marker that must not survive redaction.
+    fn planted() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (sensitive_key(), "[a-z0-9]{1,8}")
+                .prop_map(|(k, v)| json!({ k: format!("SEKRIT{v}") })),
+            (sensitive_key(), "[a-z0-9]{1,8}")
+                .prop_map(|(k, v)| json!({ k: {"inner": [format!("SEKRIT{v}")]} })),
+            (
+                safe_text(),
+                "[a-z0-9._+-]{0,8}",
+                "[a-z0-9]{1,8}",
+                safe_text()
+            )
+                .prop_map(|(a, local, domain, b)| json!(format!(
+                    "{a} zSEKRIT{local}@{domain}.example {b}"
+                ))),
+            (
+                safe_text(),
+                prop_oneof![random_case("bearer"), random_case("basic")],
+                "[A-Za-z0-9._~+/=-]{0,20}",
+                safe_text()
+            )
+                .prop_map(|(a, scheme, t, b)| json!(format!("{a} {scheme} SEKRIT{t} {b}"))),
+        ]
+    }
+
+    fn json_with_secrets() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            safe_text().prop_map(Value::from),
+            planted(),
+        ];
+        leaf.prop_recursive(6, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-d]{1,6}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn no_planted_secret_survives_redaction(value in json_with_secrets()) {
+            let out = RedactionPolicy::default().redact(value).to_string();
+            prop_assert!(!out.contains("SEKRIT"), "a secret survived: {}", out);
+            prop_assert!(!out.contains('@'), "an email survived: {}", out);
+        }
+
+        #[test]
+        fn no_planted_secret_survives_the_drop_policy_either(value in json_with_secrets()) {
+            let policy = RedactionPolicy { key_action: KeyAction::Drop, ..Default::default() };
+            let out = policy.redact(value).to_string();
+            prop_assert!(!out.contains("SEKRIT"), "a secret survived: {}", out);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! API logging settings as flags with environment fallbacks, for `renum serve` to flatten
+//! (`#[command(flatten)] logs: ApiLogArgs`). Values are checked here so a bad one is a
+//! one-line error at start rather than a surprise under load.
+
+use std::time::Duration;
+
+use anyhow::ensure;
+use clap::Args;
+
+use super::redact::{DEFAULT_MAX_BODY_BYTES, RedactionPolicy};
+use super::retention::{DEFAULT_MONTHS_AHEAD, DEFAULT_PURGE_BATCH, RetentionConfig, Window};
+use super::sink::SinkConfig;
+
+#[derive(Args, Clone, Debug)]
+pub struct ApiLogArgs {
+    /// Records the API log queue holds; beyond it the oldest are dropped (and counted).
+    #[arg(long, env = "RENUM_LOG_QUEUE_CAPACITY", default_value_t = 50_000)]
+    pub log_queue_capacity: usize,
+    /// Estimated bytes the API log queue holds; beyond it the oldest records are dropped.
+    #[arg(long, env = "RENUM_LOG_QUEUE_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub log_queue_max_bytes: usize,
+    /// Records per batch insert.
+    #[arg(long, env = "RENUM_LOG_BATCH_SIZE", default_value_t = 1_000)]
+    pub log_batch_size: usize,
+    /// Longest time a record waits in the queue before it is written, in milliseconds.
+    #[arg(long, env = "RENUM_LOG_FLUSH_MS", default_value_t = 200)]
+    pub log_flush_ms: u64,
+    /// Share (0 to 1) of successful inbound requests that are logged; errors always are.
+    #[arg(long, env = "RENUM_LOG_SAMPLE_RATE", default_value_t = 1.0)]
+    pub log_sample_rate: f64,
+    /// Bodies larger than this (after redaction) are stored truncated, with a marker.
+    #[arg(long, env = "RENUM_LOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub log_max_body_bytes: usize,
+    /// How long API logs are kept: a number and a unit s, m, h, d or w (e.g. 90d).
+    #[arg(long, env = "RENUM_LOG_RETENTION", default_value = "90d")]
+    pub log_retention: String,
+}
+
+impl ApiLogArgs {
+    pub fn sink_config(&self) -> anyhow::Result<SinkConfig> {
+        ensure!(
+            self.log_queue_capacity > 0,
+            "RENUM_LOG_QUEUE_CAPACITY must be positive"
+        );
+        ensure!(
+            self.log_batch_size > 0,
+            "RENUM_LOG_BATCH_SIZE must be positive"
+        );
+        ensure!(self.log_flush_ms > 0, "RENUM_LOG_FLUSH_MS must be positive");
+        ensure!(
+            (0.0..=1.0).contains(&self.log_sample_rate),
+            "RENUM_LOG_SAMPLE_RATE must be between 0 and 1, got {}",
+            self.log_sample_rate
+        );
+        Ok(SinkConfig {
+            capacity: self.log_queue_capacity,
+            max_queue_bytes: self.log_queue_max_bytes,
+            batch_size: self.log_batch_size,
+            flush_interval: Duration::from_millis(self.log_flush_ms),
+            success_sample_rate: self.log_sample_rate,
+            redaction: RedactionPolicy {
+                max_body_bytes: self.log_max_body_bytes,
+                ..RedactionPolicy::default()
+            },
+        })
+    }
+
+    pub fn retention(&self) -> anyhow::Result<RetentionConfig> {
+        Ok(RetentionConfig {
+            window: self.log_retention.parse::<Window>()?,
+            months_ahead: DEFAULT_MONTHS_AHEAD,
+            purge_batch: DEFAULT_PURGE_BATCH,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        logs: ApiLogArgs,
+    }
+
+    #[test]
+    fn defaults_are_the_documented_policy_and_flags_override_them() {
+        let defaults = Cli::parse_from(["renum"]).logs;
+        let config = defaults.sink_config().unwrap();
+        assert_eq!((config.capacity, config.batch_size), (50_000, 1_000));
+        assert_eq!(config.redaction.max_body_bytes, 8 * 1024);
+        assert_eq!(defaults.retention().unwrap().window.to_string(), "90d");
+
+        let set = Cli::parse_from([
+            "renum",
+            "--log-sample-rate",
+            "0.1",
+            "--log-retention",
+            "30d",
+        ])
+        .logs;
+        assert_eq!(set.sink_config().unwrap().success_sample_rate, 0.1);
+        assert_eq!(set.retention().unwrap().window.to_string(), "30d");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_with_their_variable_name() {
+        let bad = Cli::parse_from(["renum", "--log-sample-rate", "1.5"]).logs;
+        let err = bad.sink_config().unwrap_err().to_string();
+        assert!(err.contains("RENUM_LOG_SAMPLE_RATE"), "{err}");
+        let bad = Cli::parse_from(["renum", "--log-retention", "forever"]).logs;
+        assert!(bad.retention().is_err());
+    }
+}

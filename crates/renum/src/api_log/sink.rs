@@ -1,0 +1,580 @@
+//! The write path of API logs: a bounded in-memory queue drained by one background writer
+//! that inserts in batches (`api_logs.INSERT_BATCH`, one statement per batch).
+//!
+//! Logging never adds a database round trip to a request: [`ApiLogSink::record`] is
+//! synchronous and only takes a short lock on the queue. When the queue is full the oldest
+//! records are dropped and counted (a burst must not grow memory without bound, and the newest
+//! records are the ones an operator looks at). [`WriterHandle::shutdown`] writes everything
+//! still queued before it returns, so a graceful stop loses nothing.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use renum_db::models::ApiLogInsert;
+use renum_db::{Access, Db};
+use tokio::sync::{Notify, oneshot};
+use tokio::task::JoinHandle;
+
+use super::redact::RedactionPolicy;
+
+/// Tuning of the queue and the writer.
+#[derive(Clone, Debug)]
+pub struct SinkConfig {
+    /// Most records the queue holds; beyond it the oldest are dropped.
+    pub capacity: usize,
+    /// Most bytes (estimated, see [`record_bytes`]) the queue holds; beyond it the oldest
+    /// records are dropped. With bodies capped by the redaction policy this bounds memory.
+    pub max_queue_bytes: usize,
+    /// Records per INSERT; the writer wakes as soon as this many are queued.
+    pub batch_size: usize,
+    /// The writer also flushes whatever is queued this often, so a quiet server's logs
+    /// appear within this delay.
+    pub flush_interval: Duration,
+    /// Fraction (0 to 1) of successful inbound calls (status below 400) that are kept;
+    /// errors, calls without a response and outbound calls are always kept. Sampling is
+    /// even, not random: with 0.25 exactly one call in four is kept.
+    pub success_sample_rate: f64,
+    /// Applied to both bodies of a call before its record is queued ([`Call`](crate::api_log::Call) does it; see `ApiLogSink::policy`).
+    pub redaction: RedactionPolicy,
+}
+
+impl Default for SinkConfig {
+    fn default() -> Self {
+        Self {
+            capacity: 50_000,
+            max_queue_bytes: 64 * 1024 * 1024,
+            batch_size: 1_000,
+            flush_interval: Duration::from_millis(200),
+            success_sample_rate: 1.0,
+            redaction: RedactionPolicy::default(),
+        }
+    }
+}
+
+/// A snapshot of the sink's counters, for `/metrics`. Counters only grow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApiLogMetrics {
+    /// Records handed to [`ApiLogSink::record`].
+    pub recorded: u64,
+    /// Successful inbound calls left out by sampling (never queued).
+    pub sampled_out: u64,
+    /// Records in the database.
+    pub written: u64,
+    /// Records discarded because the queue was full (the oldest ones) or the sink was shut down.
+    pub dropped: u64,
+    /// Records lost because their batch failed to insert after retries.
+    pub failed: u64,
+    /// INSERT statements that succeeded.
+    pub batches: u64,
+    /// Estimated bytes of the records written.
+    pub bytes_written: u64,
+    /// Records waiting in the queue now.
+    pub queued: u64,
+    /// Estimated bytes held by the queue now.
+    pub queued_bytes: u64,
+    /// The queue's bounds.
+    pub capacity: u64,
+    pub max_queue_bytes: u64,
+}
+
+impl ApiLogMetrics {
+    /// The counters in the Prometheus text format.
+    pub fn prometheus(&self) -> String {
+        let lines: [(&str, &str, &str, u64); 11] = [
+            (
+                "recorded",
+                "counter",
+                "API log records handed to the sink",
+                self.recorded,
+            ),
+            (
+                "sampled_out",
+                "counter",
+                "Successful inbound calls left out by sampling",
+                self.sampled_out,
+            ),
+            (
+                "written",
+                "counter",
+                "API log records written to the database",
+                self.written,
+            ),
+            (
+                "dropped",
+                "counter",
+                "API log records dropped (queue full or shut down)",
+                self.dropped,
+            ),
+            (
+                "failed",
+                "counter",
+                "API log records lost to failed batch inserts",
+                self.failed,
+            ),
+            ("batches", "counter", "API log batch inserts", self.batches),
+            (
+                "written_bytes",
+                "counter",
+                "Estimated bytes of API log records written",
+                self.bytes_written,
+            ),
+            (
+                "queued",
+                "gauge",
+                "API log records waiting in the queue",
+                self.queued,
+            ),
+            (
+                "queued_bytes",
+                "gauge",
+                "Estimated bytes held by the API log queue",
+                self.queued_bytes,
+            ),
+            (
+                "queue_capacity",
+                "gauge",
+                "Most records the API log queue holds",
+                self.capacity,
+            ),
+            (
+                "queue_max_bytes",
+                "gauge",
+                "Most bytes the API log queue holds",
+                self.max_queue_bytes,
+            ),
+        ];
+        let mut out = String::new();
+        for (name, kind, help, value) in lines {
+            let suffix = if kind == "counter" { "_total" } else { "" };
+            let name = format!("renum_api_logs_{name}{suffix}");
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+            ));
+        }
+        out
+    }
+}
+
+/// The handle request code records through. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ApiLogSink {
+    shared: Arc<Shared>,
+}
+
+/// Owns the writer task; [`WriterHandle::shutdown`] drains the queue and stops it.
+#[derive(Debug)]
+pub struct WriterHandle {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+    sink: ApiLogSink,
+}
+
+#[derive(Debug)]
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Notify,
+    config: SinkConfig,
+    recorded: AtomicU64,
+    sampled: AtomicU64,
+    sampled_out: AtomicU64,
+    written: AtomicU64,
+    dropped: AtomicU64,
+    failed: AtomicU64,
+    batches: AtomicU64,
+    bytes_written: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    records: VecDeque<(ApiLogInsert, usize)>,
+    bytes: usize,
+    closed: bool,
+}
+
+impl ApiLogSink {
+    /// Starts the writer on `db`. Call from within a tokio runtime.
+    pub fn spawn(db: Db, config: SinkConfig) -> (ApiLogSink, WriterHandle) {
+        let sink = ApiLogSink::new(config);
+        let handle = sink.start_writer(db);
+        (sink, handle)
+    }
+
+    pub(crate) fn new(config: SinkConfig) -> ApiLogSink {
+        ApiLogSink {
+            shared: Arc::new(Shared {
+                queue: Mutex::new(Queue::default()),
+                wake: Notify::new(),
+                config,
+                recorded: AtomicU64::new(0),
+                sampled: AtomicU64::new(0),
+                sampled_out: AtomicU64::new(0),
+                written: AtomicU64::new(0),
+                dropped: AtomicU64::new(0),
+                failed: AtomicU64::new(0),
+                batches: AtomicU64::new(0),
+                bytes_written: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    fn start_writer(&self, db: Db) -> WriterHandle {
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(run_writer(self.shared.clone(), db, stopped));
+        WriterHandle {
+            stop,
+            task,
+            sink: self.clone(),
+        }
+    }
+
+    /// Queues one record (bodies already redacted). Never waits on the database; when the
+    /// queue is full the oldest records make room and are counted as dropped.
+    pub fn record(&self, record: ApiLogInsert) {
+        let record = sanitize(record);
+        let size = record_bytes(&record);
+        let config = &self.shared.config;
+        self.shared.recorded.fetch_add(1, Ordering::Relaxed);
+        let (dropped, wake) = {
+            let mut queue = self.shared.lock();
+            if queue.closed {
+                (1, false)
+            } else {
+                queue.records.push_back((record, size));
+                queue.bytes += size;
+                let mut dropped = 0;
+                while queue.records.len() > config.capacity
+                    || (queue.bytes > config.max_queue_bytes && queue.records.len() > 1)
+                {
+                    if let Some((_, size)) = queue.records.pop_front() {
+                        queue.bytes -= size;
+                        dropped += 1;
+                    }
+                }
+                (dropped, queue.records.len() >= config.batch_size)
+            }
+        };
+        if dropped > 0 {
+            self.shared.dropped.fetch_add(dropped, Ordering::Relaxed);
+        }
+        if wake {
+            self.shared.wake.notify_one();
+        }
+    }
+
+    /// Whether to keep the next successful inbound call, per `success_sample_rate`: the n-th
+    /// such call is kept when `n * rate` crosses a whole number. Counts the ones left out.
+    pub fn keep_success(&self) -> bool {
+        let rate = self.shared.config.success_sample_rate.clamp(0.0, 1.0);
+        let n = self.shared.sampled.fetch_add(1, Ordering::Relaxed) as f64;
+        let keep = ((n + 1.0) * rate).floor() > (n * rate).floor();
+        if !keep {
+            self.shared.sampled_out.fetch_add(1, Ordering::Relaxed);
+        }
+        keep
+    }
+
+    /// The redaction policy records must pass before [`ApiLogSink::record`].
+    pub fn policy(&self) -> &RedactionPolicy {
+        &self.shared.config.redaction
+    }
+
+    pub fn metrics(&self) -> ApiLogMetrics {
+        let s = &self.shared;
+        let (queued, queued_bytes) = {
+            let queue = s.lock();
+            (queue.records.len() as u64, queue.bytes as u64)
+        };
+        ApiLogMetrics {
+            recorded: s.recorded.load(Ordering::Relaxed),
+            sampled_out: s.sampled_out.load(Ordering::Relaxed),
+            written: s.written.load(Ordering::Relaxed),
+            dropped: s.dropped.load(Ordering::Relaxed),
+            failed: s.failed.load(Ordering::Relaxed),
+            batches: s.batches.load(Ordering::Relaxed),
+            bytes_written: s.bytes_written.load(Ordering::Relaxed),
+            queued,
+            queued_bytes,
+            capacity: s.config.capacity as u64,
+            max_queue_bytes: s.config.max_queue_bytes as u64,
+        }
+    }
+}
+
+impl WriterHandle {
+    /// Stops accepting records, writes every queued one, and returns the final counters.
+    pub async fn shutdown(self) -> ApiLogMetrics {
+        // A send error means the writer already stopped; joining it is all that is left.
+        let _ = self.stop.send(());
+        if let Err(err) = self.task.await {
+            tracing::error!(%err, "the API log writer panicked");
+        }
+        self.sink.metrics()
+    }
+}
+
+impl Shared {
+    /// The queue stays usable after a panic elsewhere: it holds plain data.
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn take(&self, max: usize) -> Vec<(ApiLogInsert, usize)> {
+        let mut queue = self.lock();
+        let n = queue.records.len().min(max);
+        let batch: Vec<_> = queue.records.drain(..n).collect();
+        queue.bytes -= batch.iter().map(|(_, size)| size).sum::<usize>();
+        batch
+    }
+}
+
+async fn run_writer(shared: Arc<Shared>, db: Db, mut stop: oneshot::Receiver<()>) {
+    let batch_size = shared.config.batch_size.max(1);
+    let mut tick = tokio::time::interval(shared.config.flush_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        // A dropped WriterHandle stops the writer too (after draining), like a shutdown.
+        let stopping = tokio::select! {
+            _ = shared.wake.notified() => false,
+            _ = tick.tick() => false,
+            _ = &mut stop => true,
+        };
+        if stopping {
+            shared.lock().closed = true;
+        }
+        loop {
+            let batch = shared.take(batch_size);
+            if batch.is_empty() {
+                break;
+            }
+            let full = batch.len() == batch_size;
+            write(&shared, &db, batch).await;
+            if !full && !stopping {
+                break;
+            }
+        }
+        if stopping {
+            return;
+        }
+    }
+}
+
+/// Attempts per batch: a batch is one statement, so a retry cannot duplicate rows.
+const ATTEMPTS: u32 = 3;
+
+async fn write(shared: &Shared, db: &Db, batch: Vec<(ApiLogInsert, usize)>) {
+    let bytes: usize = batch.iter().map(|(_, size)| size).sum();
+    let records: Vec<ApiLogInsert> = batch.into_iter().map(|(r, _)| r).collect();
+    let mut attempt = 1;
+    loop {
+        let result = async {
+            let mut conn = db.conn().await?;
+            conn.api_logs().insert_batch(&records).await
+        }
+        .await;
+        match result {
+            Ok(written) => {
+                shared.written.fetch_add(written, Ordering::Relaxed);
+                shared.batches.fetch_add(1, Ordering::Relaxed);
+                shared
+                    .bytes_written
+                    .fetch_add(bytes as u64, Ordering::Relaxed);
+                return;
+            }
+            Err(err) if attempt < ATTEMPTS && !matches!(err, renum_db::Error::Invalid { .. }) => {
+                tracing::warn!(%err, attempt, records = records.len(), "API log batch failed; retrying");
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            Err(err) => {
+                tracing::error!(%err, records = records.len(), "API log batch lost");
+                shared
+                    .failed
+                    .fetch_add(records.len() as u64, Ordering::Relaxed);
+                return;
+            }
+        }
+    }
+}
+
+/// Brings a record within the table's CHECK constraints, so one odd record (a status of 0
+/// from a broken client, a clock step making a duration negative) cannot fail its whole batch.
+fn sanitize(mut r: ApiLogInsert) -> ApiLogInsert {
+    if r.status_code.is_some_and(|s| !(100..=599).contains(&s)) {
+        r.status_code = None;
+    }
+    if !r.duration_ms.is_finite() || r.duration_ms < 0.0 {
+        r.duration_ms = 0.0;
+    }
+    if r.service.is_empty() {
+        r.service = "unknown".to_owned();
+    }
+    if let Some((cut, _)) = r.service.char_indices().nth(100) {
+        r.service.truncate(cut);
+    }
+    r
+}
+
+/// The memory a queued record holds, estimated: the struct plus its heap text. Bodies are
+/// sized by their JSON text length without serializing them.
+pub fn record_bytes(r: &ApiLogInsert) -> usize {
+    std::mem::size_of::<ApiLogInsert>()
+        + r.service.len()
+        + r.endpoint.len()
+        + r.request_id.as_ref().map_or(0, String::len)
+        + r.request_body.as_ref().map_or(0, |b| json_bytes(&b.0))
+        + r.response_body.as_ref().map_or(0, |b| json_bytes(&b.0))
+}
+
+fn json_bytes(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match v {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 8,
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => 2 + items.iter().map(|i| json_bytes(i) + 1).sum::<usize>(),
+        Value::Object(map) => {
+            2 + map
+                .iter()
+                .map(|(k, v)| k.len() + 4 + json_bytes(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use renum_db::Engine;
+    use renum_db::enums::{Direction, HttpMethod};
+    use renum_db::sql_types::{Json, Timestamp};
+    use renum_db::testing::TestDb;
+    use serde_json::json;
+
+    use super::*;
+
+    fn record(n: usize) -> ApiLogInsert {
+        ApiLogInsert {
+            organization_id: None,
+            direction: Direction::Inbound,
+            service: "renum".into(),
+            endpoint: "/v1/videos/{id}".into(),
+            method: HttpMethod::Get,
+            status_code: Some(200),
+            duration_ms: 0.5,
+            request_id: Some(format!("{n:06}")),
+            user_id: None,
+            request_body: None,
+            response_body: Some(Json(json!({"n": n}))),
+            created_at: Timestamp::now(),
+        }
+    }
+
+    async fn request_ids(db: &Db) -> Vec<String> {
+        let sql = "SELECT request_id FROM api_logs ORDER BY request_id";
+        match db {
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_recorded_log_is_in_the_table_after_shutdown() {
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            let t = TestDb::new(engine).await;
+            let config = SinkConfig {
+                batch_size: 300,
+                flush_interval: Duration::from_secs(3600),
+                ..Default::default()
+            };
+            let (sink, writer) = ApiLogSink::spawn(t.db.clone(), config);
+            let n = 2_500;
+            for i in 0..n {
+                sink.record(record(i));
+            }
+            let m = writer.shutdown().await;
+            assert_eq!(request_ids(&t.db).await.len(), n, "{engine:?}");
+            assert_eq!(
+                (m.recorded, m.written, m.dropped, m.failed),
+                (n as u64, n as u64, 0, 0)
+            );
+            assert!(m.batches >= 9, "batches of at most 300: {m:?}");
+            assert_eq!((m.queued, m.queued_bytes), (0, 0));
+            assert!(m.bytes_written > 0);
+
+            sink.record(record(n));
+            assert_eq!(
+                sink.metrics().dropped,
+                1,
+                "a record after shutdown is dropped"
+            );
+            t.cleanup().await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_drops_the_oldest_records_and_counts_them() {
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            let t = TestDb::new(engine).await;
+            // Fill the queue before the writer exists, so nothing is written meanwhile.
+            let sink = ApiLogSink::new(SinkConfig {
+                capacity: 4,
+                ..Default::default()
+            });
+            for i in 0..10 {
+                sink.record(record(i));
+            }
+            let m = sink.metrics();
+            assert_eq!((m.recorded, m.queued, m.dropped), (10, 4, 6));
+            let m = sink.start_writer(t.db.clone()).shutdown().await;
+            assert_eq!(
+                request_ids(&t.db).await,
+                ["000006", "000007", "000008", "000009"]
+            );
+            assert_eq!((m.written, m.dropped, m.queued), (4, 6, 0));
+            t.cleanup().await;
+        }
+    }
+
+    #[test]
+    fn the_queue_memory_stays_under_its_byte_bound() {
+        let sink = ApiLogSink::new(SinkConfig {
+            max_queue_bytes: 64 * 1024,
+            ..Default::default()
+        });
+        for i in 0..100 {
+            let mut r = record(i);
+            r.request_body = Some(Json(json!({"pad": "x".repeat(8 * 1024)})));
+            sink.record(r);
+        }
+        let m = sink.metrics();
+        assert!(m.queued_bytes <= 64 * 1024, "{m:?}");
+        assert!(m.queued >= 6, "{m:?}");
+        assert_eq!(m.queued + m.dropped, 100);
+    }
+
+    #[test]
+    fn records_outside_the_table_constraints_are_brought_within_them() {
+        let mut r = record(1);
+        r.status_code = Some(0);
+        r.duration_ms = -3.0;
+        r.service = "é".repeat(150);
+        let r = sanitize(r);
+        assert_eq!((r.status_code, r.duration_ms), (None, 0.0));
+        assert_eq!(r.service.chars().count(), 100);
+    }
+
+    #[test]
+    fn metrics_render_in_the_prometheus_text_format() {
+        let text = ApiLogMetrics {
+            dropped: 3,
+            queued: 2,
+            ..Default::default()
+        }
+        .prometheus();
+        assert!(text.contains(
+            "# TYPE renum_api_logs_dropped_total counter\nrenum_api_logs_dropped_total 3\n"
+        ));
+        assert!(text.contains("renum_api_logs_queued 2\n"));
+    }
+}
