@@ -402,10 +402,15 @@ catalogue! {
             sqlite: "DELETE FROM api_logs WHERE id IN \
                      (SELECT id FROM api_logs WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
         ];
-        // An organization's logs, newest first on api_logs_organization_id_created_at_idx.
+        // An organization's logs, newest first on api_logs_organization_id_created_at_idx;
+        // optional direction, service, status class ($4 = 200, 400, ...) and time window.
         LIST => [concat!(
             "SELECT ", api_log_columns!(), " FROM api_logs WHERE organization_id = $1 ",
-            "AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4"
+            "AND (CAST($2 AS TEXT) IS NULL OR direction = $2) ",
+            "AND (CAST($3 AS TEXT) IS NULL OR service = $3) ",
+            "AND (CAST($4 AS INTEGER) IS NULL OR (status_code >= $4 AND status_code < $4 + 100)) ",
+            "AND created_at >= $5 AND created_at < $6 ",
+            "AND (created_at, id) < ($7, $8) ORDER BY created_at DESC, id DESC LIMIT $9"
         )];
     }
 }

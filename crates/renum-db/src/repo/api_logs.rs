@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use crate::catalogue;
 use crate::db::{Executor, on_engine};
+use crate::enums::Direction;
 use crate::error::Result;
 use crate::ids::{OrganizationId, UserId};
 use crate::models::{ApiLogInsert, ApiLogRow, Page};
@@ -131,6 +132,17 @@ pub struct OrgApiLogs<'c> {
 /// Key of the log list (newest first): the last row's (created_at, id).
 pub type ApiLogKey = (Timestamp, i64);
 
+/// Filters of an organization's log list; `from` inclusive, `to` exclusive.
+#[derive(Debug, Clone, Default)]
+pub struct ApiLogFilter {
+    pub direction: Option<Direction>,
+    pub service: Option<String>,
+    /// The first code of a status class: 200 for 2xx, 400 for 4xx, ...
+    pub status_class: Option<i32>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
+
 impl<'c> OrgApiLogs<'c> {
     pub(crate) fn new(ex: Executor<'c>, scope: &'c OrgScope) -> Self {
         Self { ex, scope }
@@ -138,15 +150,23 @@ impl<'c> OrgApiLogs<'c> {
 
     pub async fn list(
         &mut self,
+        filter: &ApiLogFilter,
         after: Option<ApiLogKey>,
         limit: i64,
     ) -> Result<Page<ApiLogRow, ApiLogKey>> {
         let org = self.scope.organization_id();
+        let from = filter.from.unwrap_or_else(keyset::min_timestamp);
+        let to = filter.to.unwrap_or_else(keyset::max_timestamp);
         let (at, id) = after.unwrap_or((keyset::max_timestamp(), i64::MAX));
         let limit = page_limit(limit);
         let items: Vec<ApiLogRow> = on_engine!(&mut self.ex, |c, q| {
             sqlx::query_as(q::api_logs::LIST)
                 .bind(org)
+                .bind(filter.direction)
+                .bind(&filter.service)
+                .bind(filter.status_class)
+                .bind(from)
+                .bind(to)
                 .bind(at)
                 .bind(id)
                 .bind(limit)

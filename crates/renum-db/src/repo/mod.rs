@@ -16,7 +16,7 @@ mod sessions;
 mod users;
 mod videos;
 
-pub use api_logs::{ApiLogs, OrgApiLogs};
+pub use api_logs::{ApiLogFilter, ApiLogs, OrgApiLogs};
 pub use auth_events::AuthEvents;
 pub use clip_projects::ClipProjects;
 pub use organizations::{Organization, Organizations};

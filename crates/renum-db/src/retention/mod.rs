@@ -188,7 +188,7 @@ pub async fn purge(
     db: &Db,
     cutoff: Timestamp,
     batch_size: i64,
-    progress: &mut dyn FnMut(PurgeProgress),
+    progress: &mut (dyn FnMut(PurgeProgress) + Send),
 ) -> Result<PurgeReport> {
     let partitions_dropped = drop_partitions_before(db, cutoff).await?;
     let mut report = delete_older_than(db, cutoff, batch_size, progress).await?;
@@ -238,7 +238,7 @@ pub async fn delete_older_than(
     db: &Db,
     cutoff: Timestamp,
     batch_size: i64,
-    progress: &mut dyn FnMut(PurgeProgress),
+    progress: &mut (dyn FnMut(PurgeProgress) + Send),
 ) -> Result<PurgeReport> {
     let batch_size = batch_size.max(1);
     let total: i64 = match db {

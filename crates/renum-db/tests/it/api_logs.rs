@@ -72,7 +72,7 @@ both_engines! {
         assert_eq!(conn.api_logs().insert_batch(&[]).await.unwrap(), 0);
         assert_eq!(count(&t.db).await, 101);
 
-        let page = conn.api_logs_of(&a.scope).list(None, 200).await.unwrap();
+        let page = conn.api_logs_of(&a.scope).list(&Default::default(), None, 200).await.unwrap();
         let twin = page.items.iter()
             .find(|r| r.id != single.id && r.request_id.as_deref() == Some("r1"))
             .expect("the batch copy of the full record");

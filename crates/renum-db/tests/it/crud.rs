@@ -232,12 +232,26 @@ both_engines! {
             assert_eq!(row.response_body.as_ref().unwrap().0["i"], json!(i));
             ids.push(row.id);
         }
-        let first = conn.api_logs_of(&a.scope).list(None, 2).await.unwrap();
-        let second = conn.api_logs_of(&a.scope).list(first.next, 2).await.unwrap();
+        let first = conn.api_logs_of(&a.scope).list(&Default::default(), None, 2).await.unwrap();
+        let second = conn.api_logs_of(&a.scope).list(&Default::default(), first.next, 2).await.unwrap();
         let seen: Vec<_> = first.items.iter().chain(&second.items).map(|r| r.id).collect();
         ids.reverse();
         assert_eq!(seen, ids);
         assert_eq!(second.next, None);
+
+        let window = renum_db::repo::ApiLogFilter {
+            from: Some(at("2026-11-02T00:00:00Z")), to: Some(at("2026-11-03T00:00:00Z")),
+            status_class: Some(200), direction: Some(Direction::Outbound), service: Some("opusclip".into()),
+        };
+        let only = conn.api_logs_of(&a.scope).list(&window, None, 10).await.unwrap();
+        assert_eq!(only.items.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[1]], "one day, 2xx, outbound opusclip");
+        for miss in [
+            renum_db::repo::ApiLogFilter { status_class: Some(500), ..Default::default() },
+            renum_db::repo::ApiLogFilter { direction: Some(Direction::Inbound), ..Default::default() },
+            renum_db::repo::ApiLogFilter { service: Some("tiktok".into()), ..Default::default() },
+        ] {
+            assert!(conn.api_logs_of(&a.scope).list(&miss, None, 10).await.unwrap().items.is_empty(), "{miss:?}");
+        }
     }
 
     async fn tenant_repositories_never_see_another_organization(t) {

@@ -124,7 +124,11 @@ mod tests {
     async fn rows(db: &Db, org: OrganizationId) -> Vec<renum_db::models::ApiLogRow> {
         let mut conn = db.conn().await.unwrap();
         let scope = OrgScope::trusted(org);
-        conn.api_logs_of(&scope).list(None, 10).await.unwrap().items
+        conn.api_logs_of(&scope)
+            .list(&Default::default(), None, 10)
+            .await
+            .unwrap()
+            .items
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

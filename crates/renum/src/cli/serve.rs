@@ -10,11 +10,17 @@ use clap::Args;
 use renum_db::Db;
 use tokio::net::TcpListener;
 
+use renum_db::sql_types::Timestamp;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api_log::retention::RetentionConfig;
+use crate::api_log::{self, ApiLogArgs, ApiLogMetrics, ApiLogSink, WriterHandle};
 use crate::app::auth::{Auth, AuthConfig};
 use crate::app::crypto::MasterKey;
 use crate::app::passwords;
 use crate::config::DatabaseArgs;
-use crate::http::{self, AppState, HttpConfig};
+use crate::http::{self, AppState};
 
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
@@ -49,6 +55,8 @@ pub struct ServeArgs {
     pub signup_per_minute: u32,
     #[arg(long, env = "RENUM_SIGNUP_BURST", default_value_t = 5)]
     pub signup_burst: u32,
+    #[command(flatten)]
+    pub logs: ApiLogArgs,
 }
 
 impl ServeArgs {
@@ -65,20 +73,63 @@ impl ServeArgs {
     }
 }
 
-/// Builds the application on an open database (migrations already handled).
-pub fn app(db: Db, args: &ServeArgs) -> anyhow::Result<axum::Router> {
+/// The tasks that run beside the HTTP server: the API log writer and the daily retention.
+pub struct Background {
+    writer: WriterHandle,
+    stop_maintenance: watch::Sender<bool>,
+    maintenance: JoinHandle<()>,
+}
+
+impl Background {
+    /// Stops the maintenance task and writes every queued API log record; call after the HTTP
+    /// server has finished its in-flight requests.
+    pub async fn shutdown(self) -> ApiLogMetrics {
+        let _ = self.stop_maintenance.send(true);
+        let _ = self.maintenance.await;
+        self.writer.shutdown().await
+    }
+}
+
+/// Builds the application and starts its background tasks on an open database (migrations
+/// already handled). Call within a tokio runtime.
+pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Background)> {
     let master_key = MasterKey::load(args.master_key.as_deref(), &args.data_dir)?;
+    let retention = args.logs.retention()?;
+    let (logs, writer) = ApiLogSink::spawn(db.clone(), args.logs.sink_config()?);
+    let (stop_maintenance, stopped) = watch::channel(false);
+    let maintenance = tokio::spawn(daily_maintenance(db.clone(), retention, stopped));
     let state = AppState {
         auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
         db,
         master_key,
+        logs,
+        body_limit: args.body_limit,
     };
-    Ok(http::router(
-        state,
-        &HttpConfig {
-            body_limit: args.body_limit,
+    Ok((
+        http::router(state),
+        Background {
+            writer,
+            stop_maintenance,
+            maintenance,
         },
     ))
+}
+
+/// API log partitions ahead and retention, at start and then once a day. Failures are logged
+/// and retried the next day; they never take the server down.
+async fn daily_maintenance(db: Db, retention: RetentionConfig, mut stop: watch::Receiver<bool>) {
+    let mut every_day = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        tokio::select! {
+            _ = every_day.tick() => {
+                match api_log::retention::maintain(&db, &retention, Timestamp::now()).await {
+                    Ok(done) => tracing::info!(partitions_created = done.created.len(), "api log maintenance done"),
+                    Err(err) => tracing::error!(error = %err, "api log maintenance failed"),
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -87,12 +138,18 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         renum_db::migrate::up(&db).await?;
     }
     passwords::warm_up();
-    let app = app(db.clone(), &args)?;
+    let (app, background) = build(db.clone(), &args)?;
     let listener = TcpListener::bind(args.bind)
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, engine = db.engine().as_str(), "renum serving");
     http::serve(listener, app, http::shutdown_signal()).await?;
+    let logs = background.shutdown().await;
+    tracing::info!(
+        written = logs.written,
+        dropped = logs.dropped,
+        "api logs drained"
+    );
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use super::error::ApiError;
+use super::logging::CallerSlot;
 use crate::app::auth::{Caller, ClientMeta};
 
 /// `axum::Json` with API-shaped errors (400 naming the field, 413, 415).
@@ -44,7 +45,11 @@ impl FromRequestParts<AppState> for Caller {
                     "missing Authorization: Bearer <token>",
                 )
             })?;
-        Ok(state.auth.authenticate(token.trim()).await?)
+        let caller = state.auth.authenticate(token.trim()).await?;
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            slot.set(caller.scope.organization_id(), caller.user_id);
+        }
+        Ok(caller)
     }
 }
 

@@ -5,6 +5,7 @@ mod cursor;
 pub mod dto;
 pub mod error;
 mod extract;
+mod logging;
 mod openapi;
 mod routes;
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware;
 use axum::routing::{get, patch, post, put};
 use renum_db::Db;
 use tokio::net::TcpListener;
@@ -21,6 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::api_log::ApiLogSink;
 use crate::app::auth::Auth;
 use crate::app::crypto::MasterKey;
 use error::ApiError;
@@ -33,14 +36,12 @@ pub struct AppState {
     pub db: Db,
     pub auth: Arc<Auth>,
     pub master_key: MasterKey,
-}
-
-pub struct HttpConfig {
+    pub logs: ApiLogSink,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
 }
 
-pub fn router(state: AppState, config: &HttpConfig) -> Router {
+pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/auth/signup", post(routes::auth::signup))
         .route("/auth/signin", post(routes::auth::signin))
@@ -65,19 +66,27 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/organization/integrations/opusclip",
             put(routes::organization::put_opusclip_key)
                 .delete(routes::organization::delete_opusclip_key),
-        );
+        )
+        .route("/api-logs", get(routes::api_logs::list))
+        // A route layer sees the matched route template, which is what the log records.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            logging::capture,
+        ));
 
+    let body_limit = state.body_limit;
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/openapi.json", get(openapi::document))
+        .route("/metrics", get(routes::health::metrics))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
         })
         .with_state(state)
-        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,

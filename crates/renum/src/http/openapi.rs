@@ -11,6 +11,8 @@ use super::routes;
     paths(
         routes::health::healthz,
         routes::health::readyz,
+        routes::health::metrics,
+        routes::api_logs::list,
         routes::auth::signup,
         routes::auth::signin,
         routes::auth::signout,

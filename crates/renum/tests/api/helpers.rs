@@ -22,6 +22,7 @@ pub struct TestApp {
     pub t: TestDb,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    background: Option<serve::Background>,
     _data: tempfile::TempDir,
 }
 
@@ -71,7 +72,7 @@ impl TestApp {
         ];
         argv.extend(extra.iter().map(|s| s.to_string()));
         let args = Args::parse_from(argv).serve;
-        let app = serve::app(t.db.clone(), &args).unwrap();
+        let (app, background) = serve::build(t.db.clone(), &args).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel();
@@ -84,6 +85,7 @@ impl TestApp {
             t,
             stop: Some(stop),
             server: Some(server),
+            background: Some(background),
             _data: data,
         }
     }
@@ -138,15 +140,25 @@ impl TestApp {
         }
     }
 
-    /// Stops the server gracefully and drops the database.
+    /// Stops the server gracefully, drains the API log queue and drops the database.
     pub async fn stop(mut self) {
+        self.shutdown().await;
+        self.t.cleanup().await;
+    }
+
+    /// Stops the server gracefully (in-flight requests finish) and drains the API log queue,
+    /// keeping the database for inspection; returns the final log counters.
+    pub async fn shutdown(&mut self) -> Option<renum::api_log::ApiLogMetrics> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
             server.await.unwrap().unwrap();
         }
-        self.t.cleanup().await;
+        match self.background.take() {
+            Some(background) => Some(background.shutdown().await),
+            None => None,
+        }
     }
 }
 
@@ -176,19 +188,19 @@ macro_rules! api_test {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn body($app: &$crate::helpers::TestApp) $body
+            async fn body($app: &mut $crate::helpers::TestApp) $body
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let app = $crate::helpers::TestApp::spawn(renum_db::Engine::Postgres, &[]).await;
-                body(&app).await;
+                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Postgres, &[]).await;
+                body(&mut app).await;
                 app.stop().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::TestApp::spawn(renum_db::Engine::Sqlite, &[]).await;
-                body(&app).await;
+                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Sqlite, &[]).await;
+                body(&mut app).await;
                 app.stop().await;
             }
         }

@@ -3,6 +3,7 @@
 #[macro_use]
 mod helpers;
 
+mod api_logs;
 mod auth;
 mod errors;
 mod isolation;

@@ -43,3 +43,18 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<He
         }
     }
 }
+
+/// Counters in Prometheus text format: the API log queue (recorded, written, dropped, queued
+/// records and bytes, ...). Operational data only; no tenant data.
+#[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, content_type = "text/plain")))]
+pub async fn metrics(
+    State(state): State<AppState>,
+) -> ([(axum::http::HeaderName, &'static str); 1], String) {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.logs.metrics().prometheus(),
+    )
+}

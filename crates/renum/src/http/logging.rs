@@ -1,0 +1,94 @@
+//! Inbound API logging: every `/v1` request becomes one `api_logs` record (route template,
+//! method, status, duration, request id, organization and user when authenticated, redacted
+//! bodies), queued on the sink: the request never waits on the database for it.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use renum_db::enums::HttpMethod;
+use renum_db::ids::{OrganizationId, UserId};
+use serde_json::Value;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::api_log::Call;
+
+/// Filled by the `Caller` extractor, read back by the middleware once the handler is done:
+/// the only way who-called travels from inside the handler to the log record.
+#[derive(Clone, Default)]
+pub struct CallerSlot(Arc<OnceLock<(OrganizationId, UserId)>>);
+
+impl CallerSlot {
+    pub fn set(&self, organization_id: OrganizationId, user_id: UserId) {
+        let _ = self.0.set((organization_id, user_id));
+    }
+}
+
+pub async fn capture(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let Ok(method) = request.method().as_str().parse::<HttpMethod>() else {
+        return next.run(request).await;
+    };
+    let request_id = request
+        .headers()
+        .get(super::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let slot = CallerSlot::default();
+
+    let (mut parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, state.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "request body is too large",
+            )
+            .into_response();
+        }
+    };
+    let request_body = json_of(&bytes);
+    parts.extensions.insert(slot.clone());
+    let call = Call::inbound(&route, method);
+
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+
+    let (parts, body) = response.into_parts();
+    let is_json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let response_body = if is_json { json_of(&bytes) } else { None };
+
+    let mut call = call;
+    if let Some((organization_id, user_id)) = slot.0.get() {
+        call = call.organization(*organization_id).user(*user_id);
+    }
+    if let Some(id) = request_id {
+        call = call.request_id(id);
+    }
+    if let Some(body) = request_body {
+        call = call.request_body(body);
+    }
+    call.finish(&state.logs, Some(parts.status.as_u16()), response_body);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn json_of(bytes: &Bytes) -> Option<Value> {
+    if bytes.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(bytes).ok()
+    }
+}

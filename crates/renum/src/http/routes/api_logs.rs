@@ -1,0 +1,84 @@
+//! `GET /v1/api-logs`: the caller's organization's API logs (owner and admins).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use renum_db::Access;
+use renum_db::enums::{Direction, Role};
+use renum_db::models::ApiLogRow;
+use renum_db::repo::ApiLogFilter;
+use renum_db::sql_types::Timestamp;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::app::auth::Caller;
+use crate::http::AppState;
+use crate::http::cursor;
+use crate::http::dto::Page;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::ApiQuery;
+
+#[derive(Deserialize, IntoParams)]
+pub struct ApiLogQuery {
+    direction: Option<Direction>,
+    /// `renum` for inbound calls; `opusclip`, a publisher, ... for outbound ones.
+    service: Option<String>,
+    /// `2xx`, `3xx`, `4xx` or `5xx`.
+    status: Option<String>,
+    /// Inclusive lower bound on created_at (RFC 3339).
+    from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Exclusive upper bound on created_at (RFC 3339).
+    to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// The organization's API logs, newest first (keyset pagination). Bodies are redacted.
+#[utoipa::path(get, path = "/v1/api-logs", tag = "api-logs", security(("bearer" = [])), params(ApiLogQuery),
+    responses((status = 200, body = Page<ApiLogRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ApiLogQuery>,
+) -> Result<axum::Json<Page<ApiLogRow>>, ApiError> {
+    if !matches!(caller.role, Role::Owner | Role::Admin) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only the owner or an admin can read API logs",
+        ));
+    }
+    let status_class = match q.status.as_deref() {
+        None => None,
+        Some(class @ ("1xx" | "2xx" | "3xx" | "4xx" | "5xx")) => {
+            Some(i32::from(class.as_bytes()[0] - b'0') * 100)
+        }
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "status: must be 1xx, 2xx, 3xx, 4xx or 5xx",
+            ));
+        }
+    };
+    let utc =
+        |t: chrono::DateTime<chrono::FixedOffset>| Timestamp::from(t.with_timezone(&chrono::Utc));
+    let filter = ApiLogFilter {
+        direction: q.direction,
+        service: q.service,
+        status_class,
+        from: q.from.map(utc),
+        to: q.to.map(utc),
+    };
+    let after = q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?;
+    let page = state
+        .db
+        .conn()
+        .await?
+        .api_logs_of(&caller.scope)
+        .list(&filter, after, cursor::limit(q.limit)?)
+        .await?;
+    Ok(axum::Json(Page {
+        next_cursor: page.next.as_ref().map(cursor::encode),
+        items: page.items,
+    }))
+}
