@@ -10,3 +10,4 @@ mod crud;
 mod docs;
 mod invariants;
 mod migrations;
+mod seed_catalogue;
