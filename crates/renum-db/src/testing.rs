@@ -81,12 +81,28 @@ impl TestDb {
         self.db.close().await;
         if let Some(name) = self.pg_name {
             let admin = pg_admin().await;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&admin)
-            .await
-            .expect("drop test database");
+            // An autovacuum worker visiting the database has no role, so a non-superuser's
+            // WITH (FORCE) fails with 42501 while it is there; it leaves within moments.
+            let mut attempt = 1;
+            loop {
+                let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&admin)
+                .await;
+                match dropped {
+                    Err(sqlx::Error::Database(e))
+                        if e.code().as_deref() == Some("42501") && attempt < 10 =>
+                    {
+                        attempt += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    }
+                    other => {
+                        other.expect("drop test database");
+                        break;
+                    }
+                }
+            }
             admin.close().await;
         }
     }
