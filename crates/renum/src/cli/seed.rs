@@ -27,7 +27,7 @@ pub struct SeedArgs {
     posts_per_video: Option<u32>,
     #[arg(long, required_unless_present = "demo", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
     api_logs: Option<u64>,
-    /// The same seed and anchor give the same data, ids included.
+    /// The same seed and anchor give the same data, UUIDs included.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// The day the data ends, YYYY-MM-DD (UTC); default today.

@@ -2,8 +2,8 @@
 //! reused prepared INSERT on SQLite. Statements come from `renum_db::seed_catalogue`.
 //!
 //! On PostgreSQL rows are generated and encoded on a blocking thread while the async side
-//! streams the previous chunk to the server, so generation and the server's work overlap on
-//! the two cores instead of taking turns.
+//! streams the previous chunk to the server, so generation and the server's work overlap
+//! instead of taking turns.
 
 use indicatif::ProgressBar;
 use renum_db::seed_catalogue::BulkTable;

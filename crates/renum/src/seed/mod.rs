@@ -1,6 +1,7 @@
 //! `renum seed`: fills an empty database with realistic, deterministic data.
 //!
-//! The same seed and anchor day give the same rows, ids included: the tenants are built in
+//! The same seed and anchor day give the same rows, UUIDs included (api_logs' bigint id is
+//! the database's identity, assigned in load order): the tenants are built in
 //! memory from one PRNG stream ([`world`]), posts and api_logs are streamed from their own
 //! ([`rows`]), and everything is written through the bulk paths of [`load`]. Every row
 //! satisfies the schema's constraints: the database checks them all during the load.
@@ -147,16 +148,9 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
                 sizes.posts_per_video,
             )),
         ),
-        (
-            seed_catalogue::API_LOGS,
-            sizes.api_logs,
-            Box::new(rows::ApiLogs::new(
-                world.clone(),
-                options.seed,
-                sizes.api_logs,
-            )),
-        ),
     ];
+    let logs = seed_catalogue::API_LOGS;
+    let [early_logs, late_logs] = rows::ApiLogs::halves(&world, options.seed, sizes.api_logs);
 
     let bars = if options.progress {
         MultiProgress::new()
@@ -167,14 +161,17 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
     let mut commit = None;
     match db {
         Db::Postgres(pool) => {
-            // api_logs has no foreign keys, so it loads on a second connection while the
-            // tenant tables load on the first: two server processes, one per core. Each
-            // stream is one transaction and both commit only once both loads succeeded, so a
-            // failed seed leaves nothing behind.
-            let mut streams = streams;
-            let (logs_table, logs_total, logs_rows) = streams.pop().expect("api_logs is last");
+            // api_logs has no foreign keys, so its two stretches load on connections of their
+            // own while the tenant tables load on a third: the server works on both cores.
+            // Each stream is one transaction, and all commit only once every load succeeded,
+            // so a failed seed leaves nothing behind.
+            anyhow::ensure!(
+                pool.options().get_max_connections() >= 3,
+                "renum seed loads on three connections; raise --db-max-connections to 3 or more"
+            );
             let mut tenants_tx = pool.begin().await?;
-            let mut logs_tx = pool.begin().await?;
+            let mut early_tx = pool.begin().await?;
+            let mut late_tx = pool.begin().await?;
             let tenants = async {
                 let mut loaded = Vec::new();
                 for (table, total, rows) in streams {
@@ -186,19 +183,22 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
                 }
                 anyhow::Ok(loaded)
             };
-            let logs = async {
-                let bar = progress_bar(&bars, logs_table.table, logs_total);
-                let step = Instant::now();
-                load::copy_postgres(&mut logs_tx, &logs_table, logs_rows, &bar).await?;
-                bar.finish();
-                anyhow::Ok((logs_table.table, step.elapsed()))
-            };
-            let (tenants, logs) = tokio::join!(tenants, logs);
+            let log_bar = progress_bar(&bars, logs.table, sizes.api_logs);
+            let step = Instant::now();
+            let (tenants, early, late) = tokio::join!(
+                tenants,
+                load::copy_postgres(&mut early_tx, &logs, Box::new(early_logs), &log_bar),
+                load::copy_postgres(&mut late_tx, &logs, Box::new(late_logs), &log_bar),
+            );
             loaded.extend(tenants?);
-            loaded.push(logs?);
+            early?;
+            late?;
+            log_bar.finish();
+            loaded.push((logs.table, step.elapsed()));
             let step = Instant::now();
             tenants_tx.commit().await?;
-            logs_tx.commit().await?;
+            early_tx.commit().await?;
+            late_tx.commit().await?;
             commit = Some(step.elapsed());
         }
         Db::Sqlite(pool) => {
@@ -210,6 +210,13 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
                 bar.finish();
                 loaded.push((table.table, step.elapsed()));
             }
+            let bar = progress_bar(&bars, logs.table, sizes.api_logs);
+            let step = Instant::now();
+            for part in [early_logs, late_logs] {
+                load::insert_sqlite(&mut conn, &logs, Box::new(part), &bar).await?;
+            }
+            bar.finish();
+            loaded.push((logs.table, step.elapsed()));
         }
     }
 

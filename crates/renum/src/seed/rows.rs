@@ -364,10 +364,15 @@ fn external_post_id(platform: &str, n: u64) -> String {
 /// Six months of API traffic before the anchor, in time order: inbound requests of the
 /// organizations' members, anonymous sign-ins and health checks (no organization), and
 /// outbound calls to OpusClip and the social platforms, with their errors and timeouts.
+///
+/// The rows are made in consecutive stretches of time ([`ApiLogs::halves`]), each from its own
+/// PRNG stream, so PostgreSQL can load the stretches side by side and SQLite one after the
+/// other, with the same data.
 pub struct ApiLogs {
     world: Arc<World>,
     rng: Xoshiro256PlusPlus,
     next: u64,
+    end: u64,
     total: u64,
     start: Micros,
     span: Micros,
@@ -375,23 +380,30 @@ pub struct ApiLogs {
 
 impl ApiLogs {
     pub const SPAN: Micros = 182 * DAY;
-
-    pub fn new(world: Arc<World>, seed: u64, total: u64) -> Self {
+    /// Stretch `part` of `parts` of the `total` rows.
+    pub fn part(world: Arc<World>, seed: u64, total: u64, part: u64, parts: u64) -> Self {
         let start = world.anchor - Self::SPAN;
+        let bound = |p: u64| (u128::from(total) * u128::from(p) / u128::from(parts)) as u64;
         ApiLogs {
             world,
-            rng: world::rng(seed, Stream::ApiLogs),
-            next: 0,
+            rng: world::rng_part(seed, Stream::ApiLogs, part),
+            next: bound(part),
+            end: bound(part + 1),
             total,
             start,
             span: Self::SPAN,
         }
     }
+
+    /// The `total` rows as two stretches of time: one COPY per core on PostgreSQL.
+    pub fn halves(world: &Arc<World>, seed: u64, total: u64) -> [ApiLogs; 2] {
+        [0, 1].map(|p| Self::part(world.clone(), seed, total, p, 2))
+    }
 }
 
 impl Rows for ApiLogs {
     fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        if self.next >= self.total {
+        if self.next >= self.end {
             return false;
         }
         let i = self.next;
@@ -586,7 +598,7 @@ mod tests {
     #[test]
     fn api_logs_come_out_in_time_order_within_six_months() {
         let w = world(5);
-        let logs = drain(ApiLogs::new(w.clone(), 5, 500));
+        let logs = drain(ApiLogs::part(w.clone(), 5, 500, 0, 1));
         assert_eq!(logs.len(), 500);
         let times: Vec<Micros> = logs
             .iter()
@@ -605,9 +617,14 @@ mod tests {
 
     #[test]
     fn the_same_seed_streams_the_same_rows_and_another_seed_does_not() {
-        let a = drain(ApiLogs::new(world(1), 1, 50));
-        assert_eq!(a, drain(ApiLogs::new(world(1), 1, 50)));
-        assert_ne!(a, drain(ApiLogs::new(world(2), 2, 50)));
+        let logs = |seed| {
+            let parts = ApiLogs::halves(&world(seed), seed, 50);
+            parts.into_iter().flat_map(drain).collect::<Vec<_>>()
+        };
+        let a = logs(1);
+        assert_eq!(a.len(), 50);
+        assert_eq!(a, logs(1));
+        assert_ne!(a, logs(2));
     }
 
     #[test]

@@ -30,7 +30,13 @@ pub enum Stream {
 }
 
 pub fn rng(seed: u64, stream: Stream) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(seed ^ (stream as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    rng_part(seed, stream, 0)
+}
+
+/// Part `part` of a stream that is generated in several independent stretches.
+pub fn rng_part(seed: u64, stream: Stream, part: u64) -> Xoshiro256PlusPlus {
+    let tag = stream as u64 | part << 8;
+    Xoshiro256PlusPlus::seed_from_u64(seed ^ tag.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// A UUIDv7 for a row created at `at`: deterministic, and time-ordered like production ids.
