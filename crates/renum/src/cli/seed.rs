@@ -14,6 +14,7 @@ pub struct SeedArgs {
     /// A small dataset with a known login (printed at the end), for trying the API by hand.
     #[arg(long, conflicts_with_all = ["organizations", "users_per_org", "videos_per_org", "posts_per_video", "api_logs"])]
     demo: bool,
+    /// Organizations, each with its own name, slug and plan.
     #[arg(long, required_unless_present = "demo", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     organizations: Option<u32>,
     /// Each organization has one owner, about a fifth admins, the rest members.
@@ -25,6 +26,7 @@ pub struct SeedArgs {
     /// Average per video; posts go to the ready and posted videos.
     #[arg(long, required_unless_present = "demo", value_parser = clap::value_parser!(u32).range(0..=1_000))]
     posts_per_video: Option<u32>,
+    /// API log rows over the six months before the anchor day.
     #[arg(long, required_unless_present = "demo", value_parser = clap::value_parser!(u64).range(0..=1_000_000_000))]
     api_logs: Option<u64>,
     /// The same seed and anchor give the same data, UUIDs included.
