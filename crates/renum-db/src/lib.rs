@@ -2,8 +2,8 @@
 //!
 //! It owns the schema (migrations for PostgreSQL and SQLite), the named query catalogue of
 //! each engine, the typed rows (`Row` / `Insert` / `Update` per table) and the repositories.
-//! Architecture invariant: no SQL text exists outside [`catalogue`], and a tenant table is
-//! reachable only through an [`OrgScope`].
+//! Architecture invariant: no SQL text exists outside [`catalogue`] (and the bulk loader's
+//! [`seed_catalogue`]), and a tenant table is reachable only through an [`OrgScope`].
 
 pub mod catalogue;
 mod db;
@@ -15,6 +15,7 @@ pub mod models;
 pub mod repo;
 pub mod retention;
 mod scope;
+pub mod seed_catalogue;
 pub mod sql_types;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -12,3 +12,4 @@ mod docs;
 mod insert_strategies;
 mod invariants;
 mod migrations;
+mod seed_catalogue;

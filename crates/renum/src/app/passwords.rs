@@ -52,6 +52,27 @@ pub fn check_policy(field: &'static str, password: &str) -> Result<(), AppError>
     Ok(())
 }
 
+/// A hash with a caller-chosen salt, for reproducible data (`renum seed`); everything else
+/// uses a random salt through [`hash`].
+pub fn hash_with_salt(password: &str, salt: &[u8]) -> String {
+    let salt = SaltString::encode_b64(salt).expect("a 16-byte salt encodes");
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing with valid parameters cannot fail")
+        .to_string()
+}
+
+/// Whether `password` matches the PHC string `stored` (blocking: tens of milliseconds).
+pub fn matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
 fn hash_blocking(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     argon2()

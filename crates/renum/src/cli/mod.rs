@@ -3,6 +3,7 @@
 mod logs;
 mod migrate;
 pub mod purge_deleted;
+mod seed;
 pub mod serve;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// API log retention: create partitions ahead, purge logs past the window.
     Logs(logs::LogsArgs),
+    /// Fill an empty database with realistic, deterministic data (or a --demo dataset).
+    Seed(seed::SeedArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -43,5 +46,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,
+        Command::Seed(args) => seed::run(&cli.db, args).await,
     }
 }

@@ -3,3 +3,4 @@
 mod logs;
 mod migrate;
 mod purge;
+mod seed;
