@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod bench;
 mod logs;
 mod migrate;
 pub mod purge_deleted;
@@ -27,6 +28,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Load scenarios against a running server, each beside its pgbench baseline.
+    Bench(bench::BenchArgs),
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
     /// Hard-delete organizations and members soft-deleted longer ago than --older-than.
@@ -43,6 +46,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Bench(args) => bench::run(&cli.db, args).await,
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,

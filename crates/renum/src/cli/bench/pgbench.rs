@@ -1,0 +1,90 @@
+//! The baseline: the same catalogue statement run by pgbench (`-M prepared`), with the
+//! statement's `$n` parameters passed as pgbench variables.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+/// Throughput in transactions per second, or `None` when the database is not PostgreSQL.
+pub async fn baseline(
+    database_url: &str,
+    sql: &str,
+    params: &[(&str, &str)],
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<Option<f64>> {
+    if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        return Ok(None);
+    }
+    let names: Vec<&str> = params.iter().map(|(name, _)| *name).collect();
+    let file = tempfile_with(&script(sql, &names))?;
+    let mut cmd = tokio::process::Command::new("pgbench");
+    cmd.args([
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        &clients.to_string(),
+        "-j",
+        &clients.to_string(),
+    ])
+    .args(["-T", &duration.as_secs().max(1).to_string(), "-f"])
+    .arg(file.path());
+    for (name, value) in params {
+        cmd.arg("-D").arg(format!("{name}={value}"));
+    }
+    let out = cmd
+        .arg(database_url)
+        .output()
+        .await
+        .context("cannot run pgbench (install postgresql-client)")?;
+    if !out.status.success() {
+        bail!(
+            "pgbench failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tps = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .context("pgbench printed no tps")?;
+    Ok(Some(tps))
+}
+
+/// The pgbench script of a catalogue statement: `$n` becomes the n-th variable `:name`.
+fn script(sql: &str, names: &[&str]) -> String {
+    let mut script = sql.to_owned();
+    // Highest first, so $1 does not eat the prefix of $10.
+    for (i, name) in names.iter().enumerate().rev() {
+        script = script.replace(&format!("${}", i + 1), &format!(":{name}"));
+    }
+    format!("{script};\n")
+}
+
+fn tempfile_with(contents: &str) -> anyhow::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new()?;
+    file.write_all(contents.as_bytes())?;
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script;
+
+    #[test]
+    fn parameters_become_pgbench_variables_without_prefix_clashes() {
+        let names: Vec<String> = (1..=10).map(|i| format!("p{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            script("SELECT $1, $10, $2", &names),
+            "SELECT :p1, :p10, :p2;\n"
+        );
+    }
+}
