@@ -6,10 +6,12 @@
 //! reachable only through an [`OrgScope`].
 
 pub mod catalogue;
+pub mod contract;
 mod db;
 pub mod enums;
 mod error;
 pub mod ids;
+pub mod introspect;
 pub mod migrate;
 pub mod models;
 pub mod repo;

@@ -7,6 +7,7 @@
 
 mod api_logs;
 mod clip_projects;
+pub mod contract;
 mod organizations;
 mod posts;
 mod sessions;

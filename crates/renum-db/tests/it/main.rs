@@ -8,5 +8,6 @@ mod harness;
 mod catalogue;
 mod crud;
 mod docs;
+mod introspect;
 mod invariants;
 mod migrations;

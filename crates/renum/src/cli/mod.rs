@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
 mod migrate;
+mod types;
 
 use std::process::ExitCode;
 
@@ -25,11 +26,14 @@ pub struct Cli {
 pub enum Command {
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// Generate or check the schema contract (TypeScript, Rust models).
+    Types(types::TypesArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Types(args) => types::run(&cli.db, args).await,
     }
 }
