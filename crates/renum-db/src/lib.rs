@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod contract;
 mod db;
+pub mod doctor;
 pub mod enums;
 mod error;
 pub mod ids;

@@ -8,6 +8,7 @@ mod harness;
 mod catalogue;
 mod crud;
 mod docs;
+mod doctor;
 mod introspect;
 mod invariants;
 mod migrations;

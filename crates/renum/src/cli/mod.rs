@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod doctor;
 mod migrate;
 mod types;
 
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// Report integrity, index, plan and drift problems; exit 1 on any error.
+    Doctor(doctor::DoctorArgs),
     /// Generate or check the schema contract (TypeScript, Rust models).
     Types(types::TypesArgs),
 }
@@ -34,6 +37,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,
     }
 }
