@@ -81,12 +81,25 @@ impl TestDb {
         self.db.close().await;
         if let Some(name) = self.pg_name {
             let admin = pg_admin().await;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&admin)
-            .await
-            .expect("drop test database");
+            // An autovacuum worker of the superuser may still be in the database (tests that
+            // write and count a lot wake it); the test role cannot terminate it, so FORCE fails
+            // until it finishes, which takes moments: retry for up to five seconds.
+            let mut attempt = 0;
+            loop {
+                let dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&admin)
+                .await;
+                match dropped {
+                    Ok(_) => break,
+                    Err(_) if attempt < 25 => {
+                        attempt += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    Err(err) => panic!("drop test database: {err}"),
+                }
+            }
             admin.close().await;
         }
     }

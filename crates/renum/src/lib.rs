@@ -3,4 +3,6 @@
 
 pub mod cli;
 pub mod config;
+#[cfg(feature = "migration-lint")]
+pub mod lint;
 pub mod telemetry;

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
 mod doctor;
+mod lint;
 mod migrate;
 mod types;
 

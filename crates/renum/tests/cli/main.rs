@@ -1,5 +1,7 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
 mod doctor;
+#[cfg(feature = "migration-lint")]
+mod lint;
 mod migrate;
 mod types;
