@@ -278,6 +278,7 @@ export type Database = {
           created_at: string
           deleted_at: string | null
           email: string
+          email_domain: string | null
           full_name: string
           id: string
           last_login_at: string | null
@@ -289,6 +290,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           email: string
+          email_domain?: string | null
           full_name: string
           id: string
           last_login_at?: string | null
@@ -300,6 +302,7 @@ export type Database = {
           created_at?: string
           deleted_at?: string | null
           email?: string
+          email_domain?: string | null
           full_name?: string
           id?: string
           last_login_at?: string | null

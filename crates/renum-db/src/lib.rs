@@ -5,6 +5,7 @@
 //! Architecture invariant: no SQL text exists outside [`catalogue`], and a tenant table is
 //! reachable only through an [`OrgScope`].
 
+pub mod backfill;
 pub mod catalogue;
 pub mod contract;
 mod db;

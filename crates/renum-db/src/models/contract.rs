@@ -185,7 +185,7 @@ pub fn rows() -> Vec<ModelShape> {
         }),
         row!(UserRow of users {
             id, organization_id, email, password_hash, full_name, role, last_login_at,
-            created_at, updated_at, deleted_at,
+            created_at, updated_at, deleted_at, email_domain,
         }),
         row!(VideoRow of videos {
             id, organization_id, user_id, title, script, video_raw_url, video_processed_url,

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod backfill;
 mod doctor;
 mod lint;
 mod migrate;
@@ -28,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// Run a resumable, batched backfill (the middle step of expand/contract).
+    Backfill(backfill::BackfillArgs),
     /// Report integrity, index, plan and drift problems; exit 1 on any error.
     Doctor(doctor::DoctorArgs),
     /// Generate or check the schema contract (TypeScript, Rust models).
@@ -38,6 +41,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Backfill(args) => backfill::run(&cli.db, args).await,
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,
     }

@@ -1,5 +1,6 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
+mod backfill;
 mod doctor;
 #[cfg(feature = "migration-lint")]
 mod lint;
