@@ -53,7 +53,8 @@ macro_rules! organization_columns {
 }
 macro_rules! user_columns {
     () => {
-        "id, organization_id, email, password_hash, full_name, role, last_login_at, created_at, updated_at, deleted_at"
+        "id, organization_id, email, password_hash, full_name, role, last_login_at, created_at, updated_at, deleted_at, \
+         email_domain"
     };
 }
 macro_rules! session_columns {
@@ -138,10 +139,20 @@ catalogue! {
         ];
     }
     users {
-        INSERT => [concat!(
-            "INSERT INTO users (organization_id, id, email, password_hash, full_name, role) ",
-            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING ", user_columns!()
-        )];
+        // email_domain is derived here; rows older than its migration get it from
+        // `renum backfill users_email_domain`.
+        INSERT => [
+            pg: concat!(
+                "INSERT INTO users (organization_id, id, email, password_hash, full_name, role, ",
+                "email_domain) VALUES ($1, $2, $3, $4, $5, $6, split_part($3, '@', 2)) RETURNING ",
+                user_columns!()
+            ),
+            sqlite: concat!(
+                "INSERT INTO users (organization_id, id, email, password_hash, full_name, role, ",
+                "email_domain) VALUES ($1, $2, $3, $4, $5, $6, substr($3, instr($3, '@') + 1)) ",
+                "RETURNING ", user_columns!()
+            )
+        ];
         GET => [concat!(
             "SELECT ", user_columns!(),
             " FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"

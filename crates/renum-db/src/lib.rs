@@ -5,11 +5,15 @@
 //! Architecture invariant: no SQL text exists outside [`catalogue`] (and the bulk loader's
 //! [`seed_catalogue`]), and a tenant table is reachable only through an [`OrgScope`].
 
+pub mod backfill;
 pub mod catalogue;
+pub mod contract;
 mod db;
+pub mod doctor;
 pub mod enums;
 mod error;
 pub mod ids;
+pub mod introspect;
 pub mod migrate;
 pub mod models;
 pub mod repo;

@@ -6,5 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod http;
+#[cfg(feature = "migration-lint")]
+pub mod lint;
 pub mod seed;
 pub mod telemetry;

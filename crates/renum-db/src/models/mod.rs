@@ -8,6 +8,7 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
+pub mod contract;
 mod organizations;
 mod posts;
 mod sessions;

@@ -16,6 +16,9 @@ pub struct UserRow {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub deleted_at: Option<Timestamp>,
+    /// The email's domain (after '@'); null only for rows older than its migration that the
+    /// `users_email_domain` backfill has not reached yet.
+    pub email_domain: Option<String>,
 }
 
 /// Hand-written so the password hash never reaches a log line.

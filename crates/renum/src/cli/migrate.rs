@@ -1,4 +1,4 @@
-//! `renum migrate up | down [--to VERSION] | status`.
+//! `renum migrate up | down [--to VERSION] | status | lint [FILES]`.
 
 use std::process::ExitCode;
 
@@ -24,18 +24,35 @@ enum Action {
     },
     /// List migrations as applied / pending / checksum mismatch; exit 1 on a mismatch.
     Status,
+    /// Check PostgreSQL migrations for locking and downtime hazards (default: the shipped
+    /// ones); exit 1 on any finding. Needs a binary built with `--features migration-lint`.
+    Lint { files: Vec<std::path::PathBuf> },
+}
+
+/// The actions that need a database.
+enum OnDatabase {
+    Up,
+    Down { to: Option<i64> },
+    Status,
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: MigrateArgs) -> anyhow::Result<ExitCode> {
+    let action = match args.action {
+        // Linting reads files, not the database (which it must not create).
+        Action::Lint { files } => return super::lint::run(&files),
+        Action::Up => OnDatabase::Up,
+        Action::Down { to } => OnDatabase::Down { to },
+        Action::Status => OnDatabase::Status,
+    };
     let db = db_args.connect().await?;
-    let code = match args.action {
-        Action::Up => {
+    let code = match action {
+        OnDatabase::Up => {
             migrate::up(&db).await?;
             let statuses = migrate::status(&db).await?;
             println!("schema is current: {}", version_line(&statuses));
             ExitCode::SUCCESS
         }
-        Action::Down { to } => {
+        OnDatabase::Down { to } => {
             let statuses = migrate::status(&db).await?;
             let target = match to {
                 Some(to) => to,
@@ -46,7 +63,7 @@ pub async fn run(db_args: &DatabaseArgs, args: MigrateArgs) -> anyhow::Result<Ex
             println!("reverted to {}", version_line(&statuses));
             ExitCode::SUCCESS
         }
-        Action::Status => {
+        OnDatabase::Status => {
             let statuses = migrate::status(&db).await?;
             println!("{:<16} {:<24} description", "version", "state");
             for s in &statuses {

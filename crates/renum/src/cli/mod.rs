@@ -1,11 +1,15 @@
 //! The command line: one module per subcommand, each with `run(args) -> ExitCode`.
 
+mod backfill;
 mod bench;
+mod doctor;
+mod lint;
 mod logs;
 mod migrate;
 pub mod purge_deleted;
 mod seed;
 pub mod serve;
+mod types;
 
 use std::process::ExitCode;
 
@@ -40,6 +44,12 @@ pub enum Command {
     Logs(logs::LogsArgs),
     /// Fill an empty database with realistic, deterministic data (or a --demo dataset).
     Seed(seed::SeedArgs),
+    /// Run a resumable, batched backfill (the middle step of expand/contract).
+    Backfill(backfill::BackfillArgs),
+    /// Report integrity, index, plan and drift problems; exit 1 on any error.
+    Doctor(doctor::DoctorArgs),
+    /// Generate or check the schema contract (TypeScript, Rust models).
+    Types(types::TypesArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -51,5 +61,8 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,
         Command::Seed(args) => seed::run(&cli.db, args).await,
+        Command::Backfill(args) => backfill::run(&cli.db, args).await,
+        Command::Doctor(args) => doctor::run(&cli.db, args).await,
+        Command::Types(args) => types::run(&cli.db, args).await,
     }
 }

@@ -1,6 +1,11 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
+mod backfill;
+mod doctor;
+#[cfg(feature = "migration-lint")]
+mod lint;
 mod logs;
 mod migrate;
 mod purge;
 mod seed;
+mod types;
