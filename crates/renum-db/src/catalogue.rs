@@ -320,6 +320,17 @@ catalogue! {
             post_columns!()
         )];
         DELETE => ["DELETE FROM posts WHERE organization_id = $1 AND id = $2"];
+        // The delete rule of videos (docs/schema.md, posts_video_fkey): posts that were or may
+        // be sent block the delete; on posts_organization_id_video_id_idx.
+        COUNT_BLOCKING_FOR_VIDEO => [
+            "SELECT count(*) FROM posts WHERE organization_id = $1 AND video_id = $2 \
+             AND status IN ('scheduled', 'publishing', 'published')"
+        ];
+        // The posts that never left renum (draft, failed, cancelled) go with their video.
+        DELETE_UNSENT_FOR_VIDEO => [
+            "DELETE FROM posts WHERE organization_id = $1 AND video_id = $2 \
+             AND status IN ('draft', 'failed', 'cancelled')"
+        ];
     }
     purge {
         // Organizations soft-deleted before $1, oldest first.

@@ -1,8 +1,8 @@
 //! renum: API server, worker and operator tools of the social-media video platform.
 //! The persistence layer is the `renum-db` crate; this crate owns the command line.
 
-pub mod app;
 pub mod api_log;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -9,5 +9,6 @@ pub mod passwords;
 pub mod throttle;
 pub mod tokens;
 pub mod validate;
+pub mod videos;
 
 pub use error::AppError;

@@ -1,11 +1,11 @@
 //! Response bodies: what the API shows of a row. Secret columns (password hash, token hash,
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
-use renum_db::enums::{Plan, Role};
-use renum_db::ids::{OrganizationId, UserId};
-use renum_db::models::{OrganizationRow, UserRow};
+use renum_db::enums::{ModuleType, Plan, Role, VideoStatus};
+use renum_db::ids::{OrganizationId, UserId, VideoId};
+use renum_db::models::{OrganizationRow, UserRow, VideoRow};
 use renum_db::sql_types::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::auth::{IssuedSession, SignedIn};
@@ -102,4 +102,52 @@ impl From<SignedIn> for SignedInResponse {
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// For `Option<Option<T>>` patch fields: absent leaves the value, `null` clears it.
+pub fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Video {
+    pub id: VideoId,
+    pub user_id: UserId,
+    pub title: String,
+    pub script: Option<String>,
+    pub video_raw_url: Option<String>,
+    pub video_processed_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub status: VideoStatus,
+    pub module_type: Option<ModuleType>,
+    pub duration_seconds: Option<f64>,
+    pub size_bytes: Option<i64>,
+    pub parent_video_id: Option<VideoId>,
+    pub score: Option<f64>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<VideoRow> for Video {
+    fn from(v: VideoRow) -> Self {
+        Self {
+            id: v.id,
+            user_id: v.user_id,
+            title: v.title,
+            script: v.script,
+            video_raw_url: v.video_raw_url,
+            video_processed_url: v.video_processed_url,
+            thumbnail_url: v.thumbnail_url,
+            status: v.status,
+            module_type: v.module_type,
+            duration_seconds: v.duration_seconds,
+            size_bytes: v.size_bytes,
+            parent_video_id: v.parent_video_id,
+            score: v.score,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+        }
+    }
 }

@@ -65,6 +65,16 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             "/organization/integrations/opusclip",
             put(routes::organization::put_opusclip_key)
                 .delete(routes::organization::delete_opusclip_key),
+        )
+        .route(
+            "/videos",
+            get(routes::videos::list).post(routes::videos::create),
+        )
+        .route(
+            "/videos/{id}",
+            get(routes::videos::get)
+                .patch(routes::videos::update)
+                .delete(routes::videos::delete),
         );
 
     Router::new()

@@ -25,6 +25,11 @@ use super::routes;
         routes::organization::remove_member,
         routes::organization::put_opusclip_key,
         routes::organization::delete_opusclip_key,
+        routes::videos::create,
+        routes::videos::list,
+        routes::videos::get,
+        routes::videos::update,
+        routes::videos::delete,
     ),
     modifiers(&BearerAuth)
 )]

@@ -8,3 +8,4 @@ mod errors;
 mod isolation;
 mod openapi;
 mod organization;
+mod videos;
