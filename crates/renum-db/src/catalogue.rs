@@ -292,6 +292,18 @@ catalogue! {
         GET => [concat!(
             "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2"
         )];
+        // An edit's read: on PostgreSQL the row lock keeps the scheduler (SKIP LOCKED) and
+        // concurrent edits off the post until the edit commits; SQLite's BEGIN IMMEDIATE
+        // already holds the single write lock.
+        GET_FOR_UPDATE => [
+            pg: concat!(
+                "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2 ",
+                "FOR UPDATE"
+            ),
+            sqlite: concat!(
+                "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2"
+            )
+        ];
         GET_WITH_VIDEO => [concat!(
             "SELECT ", post_with_video_columns!(), " FROM posts p JOIN videos v ",
             "ON v.organization_id = p.organization_id AND v.id = p.video_id ",

@@ -60,6 +60,19 @@ impl<'c> Posts<'c> {
         row.ok_or(Error::NotFound)
     }
 
+    /// Reads a post to change it: run inside a transaction (see the catalogue entry).
+    pub async fn get_for_update(&mut self, id: PostId) -> Result<PostRow> {
+        let org = self.scope.organization_id();
+        let row = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::posts::GET_FOR_UPDATE)
+                .bind(org)
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        row.ok_or(Error::NotFound)
+    }
+
     pub async fn get_with_video(&mut self, id: PostId) -> Result<PostWithVideo> {
         let org = self.scope.organization_id();
         let row = on_engine!(&mut self.ex, |c, q| {

@@ -6,6 +6,7 @@ pub mod crypto;
 mod error;
 pub mod organization;
 pub mod passwords;
+pub mod posts;
 pub mod throttle;
 pub mod tokens;
 pub mod validate;

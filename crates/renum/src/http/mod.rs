@@ -75,7 +75,17 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             get(routes::videos::get)
                 .patch(routes::videos::update)
                 .delete(routes::videos::delete),
-        );
+        )
+        .route(
+            "/posts",
+            get(routes::posts::list).post(routes::posts::create),
+        )
+        .route(
+            "/posts/{id}",
+            get(routes::posts::get).patch(routes::posts::update),
+        )
+        .route("/posts/{id}/cancel", post(routes::posts::cancel))
+        .route("/posts/{id}/retry", post(routes::posts::retry));
 
     Router::new()
         .nest("/v1", v1)

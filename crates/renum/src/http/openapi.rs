@@ -30,6 +30,12 @@ use super::routes;
         routes::videos::get,
         routes::videos::update,
         routes::videos::delete,
+        routes::posts::create,
+        routes::posts::list,
+        routes::posts::get,
+        routes::posts::update,
+        routes::posts::cancel,
+        routes::posts::retry,
     ),
     modifiers(&BearerAuth)
 )]

@@ -8,4 +8,6 @@ mod errors;
 mod isolation;
 mod openapi;
 mod organization;
+mod posts;
+mod statements;
 mod videos;
