@@ -344,6 +344,48 @@ catalogue! {
              AND status IN ('draft', 'failed', 'cancelled')"
         ];
     }
+    scheduler {
+        // The claim, across organizations: due scheduled posts (posts_due_idx) and posts whose
+        // lease ran out (posts_lease_expiry_idx) become 'publishing' under this worker's lease,
+        // attempts + 1. $1 now, $2 batch size, $3 worker id, $4 lease end. PostgreSQL skips
+        // rows another worker (or an edit) holds; SQLite runs it under BEGIN IMMEDIATE.
+        CLAIM => [
+            pg: concat!(
+                "WITH due AS (SELECT id FROM posts WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1) ",
+                "ORDER BY scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
+                "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
+                "attempts = attempts + 1, updated_at = $1 FROM due WHERE posts.id = due.id RETURNING ",
+                "posts.id, posts.organization_id, posts.video_id, posts.created_by, posts.platform, ",
+                "posts.description, posts.hashtags, posts.scheduled_at, posts.status, posts.published_at, ",
+                "posts.external_post_id, posts.attempts, posts.last_error, posts.created_at, posts.updated_at"
+            ),
+            sqlite: concat!(
+                "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
+                "attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT id FROM posts ",
+                "WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1) ",
+                "ORDER BY scheduled_at LIMIT $2) RETURNING ", post_columns!()
+            )
+        ];
+        // Outcomes bind ($1 organization, $2 post, $3 worker id): a worker whose lease was
+        // taken over changes nothing.
+        PUBLISHED => [
+            "UPDATE posts SET status = 'published', published_at = $4, external_post_id = $5, \
+             last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = $4 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+        RESCHEDULE => [
+            "UPDATE posts SET status = 'scheduled', scheduled_at = $4, last_error = $5, \
+             locked_by = NULL, locked_until = NULL, updated_at = $6 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+        FAILED => [
+            "UPDATE posts SET status = 'failed', last_error = $4, \
+             locked_by = NULL, locked_until = NULL, updated_at = $5 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+    }
     purge {
         // Organizations soft-deleted before $1, oldest first.
         DELETED_ORGANIZATIONS => [

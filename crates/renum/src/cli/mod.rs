@@ -4,6 +4,7 @@ mod logs;
 mod migrate;
 pub mod purge_deleted;
 pub mod serve;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// API log retention: create partitions ahead, purge logs past the window.
     Logs(logs::LogsArgs),
+    /// Run the publishing scheduler alone (`serve` runs one too).
+    Worker(worker::WorkerCmdArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -43,5 +46,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,
+        Command::Worker(args) => worker::run(&cli.db, args).await,
     }
 }

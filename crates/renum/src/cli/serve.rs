@@ -49,6 +49,8 @@ pub struct ServeArgs {
     pub signup_per_minute: u32,
     #[arg(long, env = "RENUM_SIGNUP_BURST", default_value_t = 5)]
     pub signup_burst: u32,
+    #[command(flatten)]
+    pub worker: crate::worker::WorkerArgs,
 }
 
 impl ServeArgs {
@@ -92,7 +94,19 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, engine = db.engine().as_str(), "renum serving");
+    // The publishing worker runs beside the API and stops with it (after its current round).
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = crate::worker::Worker::new(
+        db.clone(),
+        args.worker.publisher(None),
+        args.worker.config(),
+    );
+    let worker = tokio::spawn(worker.run(async {
+        let _ = worker_stopped.await;
+    }));
     http::serve(listener, app, http::shutdown_signal()).await?;
+    let _ = stop_worker.send(());
+    worker.await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

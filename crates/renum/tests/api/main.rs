@@ -11,3 +11,4 @@ mod organization;
 mod posts;
 mod statements;
 mod videos;
+mod worker;
