@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use renum::api_log::{ApiLogSink, SinkConfig};
 use renum::worker::publisher::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign};
 use renum::worker::{PublishError, Publisher, WebhookPublisher, Worker, WorkerConfig};
 use renum_db::enums::{Platform, PostStatus};
@@ -108,6 +109,16 @@ fn webhook(url: &str) -> WebhookPublisher {
     )
 }
 
+/// The webhook publisher recording its calls as outbound API logs.
+fn logged_webhook(url: &str, sink: ApiLogSink) -> WebhookPublisher {
+    WebhookPublisher::new(
+        url.to_owned(),
+        SECRET.to_owned(),
+        Duration::from_secs(10),
+        Some(sink),
+    )
+}
+
 /// Never answers: a worker stuck (then killed) in the middle of a publish.
 struct Hangs;
 impl Publisher for Hangs {
@@ -194,13 +205,16 @@ api_test! {
         task.abort(); // killed mid-publish: the lease stays behind
         let _ = task.await;
 
-        let other = Worker::new(app.db().clone(), webhook(&url), config(lease, 5, Duration::from_secs(60)));
+        let (sink, writer) = ApiLogSink::spawn(app.db().clone(), SinkConfig::default());
+        let other = Worker::new(app.db().clone(), logged_webhook(&url, sink), config(lease, 5, Duration::from_secs(60)));
         assert!(other.try_run_once().await.unwrap().is_idle(), "a live lease is respected");
         tokio::time::sleep(lease + Duration::from_millis(200)).await;
         let outcome = other.try_run_once().await.unwrap();
         assert_eq!((outcome.claimed, outcome.published), (1, 1));
         assert!(other.try_run_once().await.unwrap().is_idle());
         assert_eq!(receiver.counts().get(&ids[0].to_string()), Some(&1));
+        writer.shutdown().await;
+        assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE direction = 'outbound' AND service = 'webhook' AND status_code = 200").await, 1, "the publish is an outbound API log");
         let mut conn = app.db().conn().await.unwrap();
         let post = conn.posts(&scope).get(ids[0]).await.unwrap();
         assert_eq!((post.status, post.attempts), (PostStatus::Published, 2));
