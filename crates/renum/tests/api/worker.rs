@@ -195,7 +195,8 @@ api_test! {
         let (scope, ids) = seed(app, 1).await;
         let receiver = Receiver::default();
         let url = receiver.start().await;
-        let lease = Duration::from_secs(1);
+        // Long enough that a loaded CI machine reaches the "live lease" check before it expires.
+        let lease = Duration::from_secs(2);
         let stuck = Worker::new(app.db().clone(), Hangs, config(lease, 5, Duration::from_secs(60)));
         let stuck_id = stuck.id().to_owned();
         let task = tokio::spawn(async move { stuck.try_run_once().await });
