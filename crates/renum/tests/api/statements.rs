@@ -68,8 +68,18 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for CountStatements {
     }
 }
 
-/// The number of SQL statements a GET of `path` issued.
+/// The fewest SQL statements a GET of `path` issued over three requests: a request that
+/// happens to open a pool connection (SQLite's connect pragmas) or refresh the session's
+/// last_seen_at issues a few more, while an N+1 list issues more on every request.
 pub async fn during(app: &TestApp, token: &str, path: &str) -> usize {
+    let mut fewest = usize::MAX;
+    for _ in 0..3 {
+        fewest = fewest.min(once(app, token, path).await);
+    }
+    fewest
+}
+
+async fn once(app: &TestApp, token: &str, path: &str) -> usize {
     INSTALL.call_once(|| {
         tracing::subscriber::set_global_default(
             tracing_subscriber::registry().with(CountStatements),
