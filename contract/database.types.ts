@@ -199,6 +199,8 @@ export type Database = {
           hashtags: string[]
           id: string
           last_error: string | null
+          locked_by: string | null
+          locked_until: string | null
           organization_id: string
           platform: Database["public"]["Enums"]["posts_platform"]
           published_at: string | null
@@ -216,6 +218,8 @@ export type Database = {
           hashtags?: string[]
           id: string
           last_error?: string | null
+          locked_by?: string | null
+          locked_until?: string | null
           organization_id: string
           platform: Database["public"]["Enums"]["posts_platform"]
           published_at?: string | null
@@ -233,6 +237,8 @@ export type Database = {
           hashtags?: string[]
           id?: string
           last_error?: string | null
+          locked_by?: string | null
+          locked_until?: string | null
           organization_id?: string
           platform?: Database["public"]["Enums"]["posts_platform"]
           published_at?: string | null

@@ -79,14 +79,14 @@ macro_rules! post_columns {
     () => {
         "id, organization_id, video_id, created_by, platform, description, hashtags, \
          scheduled_at, status, published_at, external_post_id, attempts, last_error, \
-         created_at, updated_at"
+         created_at, updated_at, locked_by, locked_until"
     };
 }
 macro_rules! post_with_video_columns {
     () => {
         "p.id, p.organization_id, p.video_id, p.created_by, p.platform, p.description, \
          p.hashtags, p.scheduled_at, p.status, p.published_at, p.external_post_id, p.attempts, \
-         p.last_error, p.created_at, p.updated_at, v.title AS video_title, \
+         p.last_error, p.created_at, p.updated_at, p.locked_by, p.locked_until, v.title AS video_title, \
          v.status AS video_status, v.module_type AS video_module_type, \
          v.thumbnail_url AS video_thumbnail_url, v.video_processed_url AS video_processed_url, \
          v.duration_seconds AS video_duration_seconds"
@@ -303,6 +303,18 @@ catalogue! {
         GET => [concat!(
             "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2"
         )];
+        // An edit's read: on PostgreSQL the row lock keeps the scheduler (SKIP LOCKED) and
+        // concurrent edits off the post until the edit commits; SQLite's BEGIN IMMEDIATE
+        // already holds the single write lock.
+        GET_FOR_UPDATE => [
+            pg: concat!(
+                "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2 ",
+                "FOR UPDATE"
+            ),
+            sqlite: concat!(
+                "SELECT ", post_columns!(), " FROM posts WHERE organization_id = $1 AND id = $2"
+            )
+        ];
         GET_WITH_VIDEO => [concat!(
             "SELECT ", post_with_video_columns!(), " FROM posts p JOIN videos v ",
             "ON v.organization_id = p.organization_id AND v.id = p.video_id ",
@@ -331,6 +343,60 @@ catalogue! {
             post_columns!()
         )];
         DELETE => ["DELETE FROM posts WHERE organization_id = $1 AND id = $2"];
+        // The delete rule of videos (docs/schema.md, posts_video_fkey): posts that were or may
+        // be sent block the delete; on posts_organization_id_video_id_idx.
+        COUNT_BLOCKING_FOR_VIDEO => [
+            "SELECT count(*) FROM posts WHERE organization_id = $1 AND video_id = $2 \
+             AND status IN ('scheduled', 'publishing', 'published')"
+        ];
+        // The posts that never left renum (draft, failed, cancelled) go with their video.
+        DELETE_UNSENT_FOR_VIDEO => [
+            "DELETE FROM posts WHERE organization_id = $1 AND video_id = $2 \
+             AND status IN ('draft', 'failed', 'cancelled')"
+        ];
+    }
+    scheduler {
+        // The claim, across organizations: due scheduled posts (posts_due_idx) and posts whose
+        // lease ran out (posts_lease_expiry_idx) become 'publishing' under this worker's lease,
+        // attempts + 1. $1 now, $2 batch size, $3 worker id, $4 lease end. PostgreSQL skips
+        // rows another worker (or an edit) holds; SQLite runs it under BEGIN IMMEDIATE.
+        CLAIM => [
+            pg: concat!(
+                "WITH due AS (SELECT id FROM posts WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1) ",
+                "ORDER BY scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
+                "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
+                "attempts = attempts + 1, updated_at = $1 FROM due WHERE posts.id = due.id RETURNING ",
+                "posts.id, posts.organization_id, posts.video_id, posts.created_by, posts.platform, ",
+                "posts.description, posts.hashtags, posts.scheduled_at, posts.status, posts.published_at, ",
+                "posts.external_post_id, posts.attempts, posts.last_error, posts.created_at, posts.updated_at, \
+                 posts.locked_by, posts.locked_until"
+            ),
+            sqlite: concat!(
+                "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
+                "attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT id FROM posts ",
+                "WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1) ",
+                "ORDER BY scheduled_at LIMIT $2) RETURNING ", post_columns!()
+            )
+        ];
+        // Outcomes bind ($1 organization, $2 post, $3 worker id): a worker whose lease was
+        // taken over changes nothing.
+        PUBLISHED => [
+            "UPDATE posts SET status = 'published', published_at = $4, external_post_id = $5, \
+             last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = $4 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+        RESCHEDULE => [
+            "UPDATE posts SET status = 'scheduled', scheduled_at = $4, last_error = $5, \
+             locked_by = NULL, locked_until = NULL, updated_at = $6 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+        FAILED => [
+            "UPDATE posts SET status = 'failed', last_error = $4, \
+             locked_by = NULL, locked_until = NULL, updated_at = $5 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
     }
     purge {
         // Organizations soft-deleted before $1, oldest first.

@@ -212,6 +212,10 @@ pub trait Access {
     fn purge(&mut self) -> repo::Purge<'_> {
         repo::Purge::new(self.executor())
     }
+    /// The publishing scheduler: claims due posts of every organization under a lease.
+    fn scheduler(&mut self) -> repo::Scheduler<'_> {
+        repo::Scheduler::new(self.executor())
+    }
     fn auth_events(&mut self) -> repo::AuthEvents<'_> {
         repo::AuthEvents::new(self.executor())
     }

@@ -10,3 +10,4 @@ pub mod http;
 pub mod lint;
 pub mod seed;
 pub mod telemetry;
+pub mod worker;

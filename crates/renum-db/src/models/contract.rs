@@ -177,7 +177,7 @@ pub fn rows() -> Vec<ModelShape> {
         row!(PostRow of posts {
             id, organization_id, video_id, created_by, platform, description, hashtags,
             scheduled_at, status, published_at, external_post_id, attempts, last_error,
-            created_at, updated_at,
+            created_at, updated_at, locked_by, locked_until,
         }),
         row!(SessionRow of sessions {
             id, user_id, token_hash, expires_at, last_seen_at, revoked_at, ip, user_agent,

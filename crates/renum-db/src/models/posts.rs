@@ -21,6 +21,12 @@ pub struct PostRow {
     pub last_error: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The scheduler's lease: which worker holds the post while publishing, and until when.
+    /// Internal bookkeeping, not shown by the API.
+    #[serde(skip)]
+    pub locked_by: Option<String>,
+    #[serde(skip)]
+    pub locked_until: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 use crate::db::{Executor, on_engine};
 use crate::enums::{Platform, PostStatus};
 use crate::error::{Error, Result};
-use crate::ids::PostId;
+use crate::ids::{PostId, VideoId};
 use crate::models::{Page, PostInsert, PostRow, PostUpdate, PostWithVideo};
 use crate::repo::{found, keyset, next_key, page_limit, patch};
 use crate::scope::OrgScope;
@@ -52,6 +52,19 @@ impl<'c> Posts<'c> {
         let org = self.scope.organization_id();
         let row = on_engine!(&mut self.ex, |c, q| {
             sqlx::query_as(q::posts::GET)
+                .bind(org)
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        row.ok_or(Error::NotFound)
+    }
+
+    /// Reads a post to change it: run inside a transaction (see the catalogue entry).
+    pub async fn get_for_update(&mut self, id: PostId) -> Result<PostRow> {
+        let org = self.scope.organization_id();
+        let row = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::posts::GET_FOR_UPDATE)
                 .bind(org)
                 .bind(id)
                 .fetch_optional(&mut **c)
@@ -139,5 +152,30 @@ impl<'c> Posts<'c> {
                 .rows_affected()
         });
         found(done)
+    }
+
+    /// Posts of a video that were or may be sent (scheduled, publishing, published).
+    pub async fn count_blocking_for_video(&mut self, video_id: VideoId) -> Result<i64> {
+        let org = self.scope.organization_id();
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_scalar(q::posts::COUNT_BLOCKING_FOR_VIDEO)
+                .bind(org)
+                .bind(video_id)
+                .fetch_one(&mut **c)
+                .await?
+        }))
+    }
+
+    /// Deletes a video's draft, failed and cancelled posts; returns how many.
+    pub async fn delete_unsent_for_video(&mut self, video_id: VideoId) -> Result<u64> {
+        let org = self.scope.organization_id();
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::posts::DELETE_UNSENT_FOR_VIDEO)
+                .bind(org)
+                .bind(video_id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        }))
     }
 }

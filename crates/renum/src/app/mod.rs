@@ -6,8 +6,10 @@ pub mod crypto;
 mod error;
 pub mod organization;
 pub mod passwords;
+pub mod posts;
 pub mod throttle;
 pub mod tokens;
 pub mod validate;
+pub mod videos;
 
 pub use error::AppError;

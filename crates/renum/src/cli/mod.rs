@@ -10,6 +10,7 @@ pub mod purge_deleted;
 mod seed;
 pub mod serve;
 mod types;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Generate or check the schema contract (TypeScript, Rust models).
     Types(types::TypesArgs),
+    /// Run the publishing scheduler alone (`serve` runs one too).
+    Worker(worker::WorkerCmdArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -64,5 +67,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Backfill(args) => backfill::run(&cli.db, args).await,
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,
+        Command::Worker(args) => worker::run(&cli.db, args).await,
     }
 }

@@ -57,6 +57,8 @@ pub struct ServeArgs {
     pub signup_burst: u32,
     #[command(flatten)]
     pub logs: ApiLogArgs,
+    #[command(flatten)]
+    pub worker: crate::worker::WorkerArgs,
 }
 
 impl ServeArgs {
@@ -75,6 +77,8 @@ impl ServeArgs {
 
 /// The tasks that run beside the HTTP server: the API log writer and the daily retention.
 pub struct Background {
+    /// Where the worker records its outbound publisher calls.
+    pub logs: ApiLogSink,
     writer: WriterHandle,
     stop_maintenance: watch::Sender<bool>,
     maintenance: JoinHandle<()>,
@@ -102,12 +106,13 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
         db,
         master_key,
-        logs,
+        logs: logs.clone(),
         body_limit: args.body_limit,
     };
     Ok((
         http::router(state),
         Background {
+            logs,
             writer,
             stop_maintenance,
             maintenance,
@@ -143,7 +148,19 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, engine = db.engine().as_str(), "renum serving");
+    // The publishing worker runs beside the API and stops with it (after its current round).
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = crate::worker::Worker::new(
+        db.clone(),
+        args.worker.publisher(Some(background.logs.clone())),
+        args.worker.config(),
+    );
+    let worker = tokio::spawn(worker.run(async {
+        let _ = worker_stopped.await;
+    }));
     http::serve(listener, app, http::shutdown_signal()).await?;
+    let _ = stop_worker.send(());
+    worker.await?;
     let logs = background.shutdown().await;
     tracing::info!(
         written = logs.written,

@@ -1,11 +1,11 @@
 //! Response bodies: what the API shows of a row. Secret columns (password hash, token hash,
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
-use renum_db::enums::{Plan, Role};
-use renum_db::ids::{OrganizationId, UserId};
-use renum_db::models::{OrganizationRow, UserRow};
+use renum_db::enums::{ModuleType, Plan, Platform, PostStatus, Role, VideoStatus};
+use renum_db::ids::{OrganizationId, PostId, UserId, VideoId};
+use renum_db::models::{OrganizationRow, PostWithVideo, UserRow, VideoRow, VideoSummary};
 use renum_db::sql_types::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::auth::{IssuedSession, SignedIn};
@@ -102,4 +102,120 @@ impl From<SignedIn> for SignedInResponse {
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// For `Option<Option<T>>` patch fields: absent leaves the value, `null` clears it.
+pub fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Video {
+    pub id: VideoId,
+    pub user_id: UserId,
+    pub title: String,
+    pub script: Option<String>,
+    pub video_raw_url: Option<String>,
+    pub video_processed_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub status: VideoStatus,
+    pub module_type: Option<ModuleType>,
+    pub duration_seconds: Option<f64>,
+    pub size_bytes: Option<i64>,
+    pub parent_video_id: Option<VideoId>,
+    pub score: Option<f64>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<VideoRow> for Video {
+    fn from(v: VideoRow) -> Self {
+        Self {
+            id: v.id,
+            user_id: v.user_id,
+            title: v.title,
+            script: v.script,
+            video_raw_url: v.video_raw_url,
+            video_processed_url: v.video_processed_url,
+            thumbnail_url: v.thumbnail_url,
+            status: v.status,
+            module_type: v.module_type,
+            duration_seconds: v.duration_seconds,
+            size_bytes: v.size_bytes,
+            parent_video_id: v.parent_video_id,
+            score: v.score,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+        }
+    }
+}
+
+/// The video fields shown with each post.
+#[derive(Serialize, ToSchema)]
+pub struct PostVideo {
+    pub title: String,
+    pub status: VideoStatus,
+    pub module_type: Option<ModuleType>,
+    pub thumbnail_url: Option<String>,
+    pub processed_url: Option<String>,
+    pub duration_seconds: Option<f64>,
+}
+
+impl From<VideoSummary> for PostVideo {
+    fn from(v: VideoSummary) -> Self {
+        Self {
+            title: v.title,
+            status: v.status,
+            module_type: v.module_type,
+            thumbnail_url: v.thumbnail_url,
+            processed_url: v.processed_url,
+            duration_seconds: v.duration_seconds,
+        }
+    }
+}
+
+/// A post with its video (read in the same statement).
+#[derive(Serialize, ToSchema)]
+pub struct Post {
+    pub id: PostId,
+    pub video_id: VideoId,
+    pub created_by: UserId,
+    pub platform: Platform,
+    pub description: String,
+    /// Without the leading `#`.
+    pub hashtags: Vec<String>,
+    pub scheduled_at: Timestamp,
+    pub status: PostStatus,
+    pub published_at: Option<Timestamp>,
+    pub external_post_id: Option<String>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub video: PostVideo,
+}
+
+impl From<PostWithVideo> for Post {
+    fn from(p: PostWithVideo) -> Self {
+        let (post, video) = (p.post, p.video);
+        Self {
+            id: post.id,
+            video_id: post.video_id,
+            created_by: post.created_by,
+            platform: post.platform,
+            description: post.description,
+            hashtags: post.hashtags.0,
+            scheduled_at: post.scheduled_at,
+            status: post.status,
+            published_at: post.published_at,
+            external_post_id: post.external_post_id,
+            attempts: post.attempts,
+            last_error: post.last_error,
+            created_at: post.created_at,
+            updated_at: post.updated_at,
+            video: video.into(),
+        }
+    }
 }

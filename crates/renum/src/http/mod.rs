@@ -67,6 +67,26 @@ pub fn router(state: AppState) -> Router {
             put(routes::organization::put_opusclip_key)
                 .delete(routes::organization::delete_opusclip_key),
         )
+        .route(
+            "/videos",
+            get(routes::videos::list).post(routes::videos::create),
+        )
+        .route(
+            "/videos/{id}",
+            get(routes::videos::get)
+                .patch(routes::videos::update)
+                .delete(routes::videos::delete),
+        )
+        .route(
+            "/posts",
+            get(routes::posts::list).post(routes::posts::create),
+        )
+        .route(
+            "/posts/{id}",
+            get(routes::posts::get).patch(routes::posts::update),
+        )
+        .route("/posts/{id}/cancel", post(routes::posts::cancel))
+        .route("/posts/{id}/retry", post(routes::posts::retry))
         .route("/api-logs", get(routes::api_logs::list))
         // A route layer sees the matched route template, which is what the log records.
         .route_layer(middleware::from_fn_with_state(

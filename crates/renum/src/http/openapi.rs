@@ -27,6 +27,17 @@ use super::routes;
         routes::organization::remove_member,
         routes::organization::put_opusclip_key,
         routes::organization::delete_opusclip_key,
+        routes::videos::create,
+        routes::videos::list,
+        routes::videos::get,
+        routes::videos::update,
+        routes::videos::delete,
+        routes::posts::create,
+        routes::posts::list,
+        routes::posts::get,
+        routes::posts::update,
+        routes::posts::cancel,
+        routes::posts::retry,
     ),
     modifiers(&BearerAuth)
 )]

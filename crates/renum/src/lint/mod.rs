@@ -55,8 +55,10 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
                     .as_ref()
                     .map(|r| r.relname.clone())
                     .unwrap_or_default();
+                // A concurrent build takes no lock that blocks reads or writes (and cannot run
+                // beside a SET in one implicit transaction), so it needs no lock_timeout.
                 if !created.contains(&table) {
-                    locks_existing = true;
+                    locks_existing |= !index.concurrent;
                     if !index.concurrent {
                         found.push((
                             &rules::INDEX_NOT_CONCURRENT,

@@ -170,3 +170,11 @@ fn every_shipped_postgres_migration_is_clean() {
         );
     }
 }
+
+#[test]
+fn a_concurrent_index_build_needs_no_lock_timeout() {
+    let sql = "-- no-transaction\nCREATE INDEX CONCURRENTLY posts_status_idx ON posts (status);\n";
+    assert!(rules_of(sql).is_empty(), "{:?}", rules_of(sql));
+    let blocking = "CREATE INDEX posts_status_idx ON posts (status);\n";
+    assert!(rules_of(blocking).contains(&"missing-lock-timeout"));
+}

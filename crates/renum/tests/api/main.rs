@@ -9,3 +9,7 @@ mod errors;
 mod isolation;
 mod openapi;
 mod organization;
+mod posts;
+mod statements;
+mod videos;
+mod worker;

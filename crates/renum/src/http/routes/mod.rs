@@ -5,3 +5,5 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod organization;
+pub mod posts;
+pub mod videos;

@@ -1,0 +1,159 @@
+//! `/v1/videos`: the organization's video library.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use renum_db::enums::{ModuleType, VideoStatus};
+use renum_db::ids::VideoId;
+use renum_db::repo::VideoFilter;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::auth::Caller;
+use crate::app::videos::{self, NewVideo, VideoPatch};
+use crate::http::AppState;
+use crate::http::cursor;
+use crate::http::dto::{Page, Video, present};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVideoRequest {
+    /// 1 to 300 characters.
+    title: String,
+    script: Option<String>,
+    video_raw_url: Option<String>,
+    thumbnail_url: Option<String>,
+    module_type: Option<ModuleType>,
+}
+
+/// Creates a video in `draft`.
+#[utoipa::path(post, path = "/v1/videos", tag = "videos", security(("bearer" = [])),
+    request_body = CreateVideoRequest,
+    responses((status = 201, body = Video), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateVideoRequest>,
+) -> Result<(StatusCode, axum::Json<Video>), ApiError> {
+    let new = NewVideo {
+        title: req.title,
+        script: req.script,
+        video_raw_url: req.video_raw_url,
+        thumbnail_url: req.thumbnail_url,
+        module_type: req.module_type,
+    };
+    let video = videos::create(&state.db, &caller, new).await?;
+    Ok((StatusCode::CREATED, axum::Json(video.into())))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VideoListQuery {
+    status: Option<VideoStatus>,
+    module_type: Option<ModuleType>,
+    /// 1 to 200, default 50.
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The library, newest first (keyset pagination on created_at, id).
+#[utoipa::path(get, path = "/v1/videos", tag = "videos", security(("bearer" = [])),
+    params(VideoListQuery), responses((status = 200, body = Page<Video>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<VideoListQuery>,
+) -> Result<axum::Json<Page<Video>>, ApiError> {
+    let after = q
+        .cursor
+        .as_deref()
+        .map(cursor::decode::<VideoId>)
+        .transpose()?;
+    let filter = VideoFilter {
+        status: q.status,
+        module_type: q.module_type,
+    };
+    let page = videos::list(&state.db, &caller, &filter, after, cursor::limit(q.limit)?).await?;
+    Ok(axum::Json(Page {
+        next_cursor: page.next.as_ref().map(cursor::encode),
+        items: page.items.into_iter().map(Video::from).collect(),
+    }))
+}
+
+/// One video.
+#[utoipa::path(get, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+    params(("id" = String, Path, description = "video id")),
+    responses((status = 200, body = Video), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<VideoId>,
+) -> Result<axum::Json<Video>, ApiError> {
+    Ok(axum::Json(
+        videos::get(&state.db, &caller, id).await?.into(),
+    ))
+}
+
+/// Absent fields stay; `null` clears a nullable field.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VideoPatchRequest {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    script: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    video_raw_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    video_processed_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    thumbnail_url: Option<Option<String>>,
+    /// draft → processing → ready → posted; any → failed; failed → processing.
+    status: Option<VideoStatus>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>)]
+    duration_seconds: Option<Option<f64>>,
+}
+
+/// Edits a video; an illegal status change is a 409 `illegal_transition` naming both states.
+#[utoipa::path(patch, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+    params(("id" = String, Path, description = "video id")), request_body = VideoPatchRequest,
+    responses((status = 200, body = Video), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "illegal_transition", body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<VideoId>,
+    ApiJson(req): ApiJson<VideoPatchRequest>,
+) -> Result<axum::Json<Video>, ApiError> {
+    let patch = VideoPatch {
+        title: req.title,
+        script: req.script,
+        video_raw_url: req.video_raw_url,
+        video_processed_url: req.video_processed_url,
+        thumbnail_url: req.thumbnail_url,
+        status: req.status,
+        duration_seconds: req.duration_seconds,
+    };
+    Ok(axum::Json(
+        videos::update(&state.db, &caller, id, patch).await?.into(),
+    ))
+}
+
+/// Deletes a video with its draft, failed and cancelled posts; 409 `video_has_posts` while
+/// any post of it is scheduled, publishing or published.
+#[utoipa::path(delete, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+    params(("id" = String, Path, description = "video id")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, description = "video_has_posts", body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<VideoId>,
+) -> Result<StatusCode, ApiError> {
+    videos::delete(&state.db, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,253 @@
+//! The publishing scheduler: exactly-once publication with concurrent workers, lease expiry
+//! after a crash, backoff and failure. Workers are drained with `try_run_once`, not slept on.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use renum::api_log::{ApiLogSink, SinkConfig};
+use renum::worker::publisher::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign};
+use renum::worker::{PublishError, Publisher, WebhookPublisher, Worker, WorkerConfig};
+use renum_db::enums::{Platform, PostStatus};
+use renum_db::ids::{OrganizationId, PostId, UserId};
+use renum_db::models::{PostInsert, PostUpdate, PostWithVideo, VideoInsert};
+use renum_db::sql_types::{StringList, Timestamp};
+use renum_db::{Access, Db, Engine, OrgScope};
+
+use crate::helpers::{TestApp, count};
+
+const SECRET: &str = "webhook secret";
+
+/// A fake platform: counts deliveries per idempotency key, checks the signature, answers an
+/// external id.
+#[derive(Clone, Default)]
+struct Receiver {
+    seen: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Receiver {
+    async fn start(&self) -> String {
+        let seen = self.seen.clone();
+        let app = axum::Router::new().route(
+            "/publish",
+            axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let seen = seen.clone();
+                async move {
+                    let signature = headers[SIGNATURE_HEADER].to_str().unwrap();
+                    if signature != sign(SECRET, &body) {
+                        return (AxumStatus::UNAUTHORIZED, axum::Json(serde_json::json!({})));
+                    }
+                    let key = headers[IDEMPOTENCY_HEADER].to_str().unwrap().to_owned();
+                    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    assert_eq!(json["post_id"].as_str(), Some(key.as_str()));
+                    *seen.lock().unwrap().entry(key.clone()).or_default() += 1;
+                    (
+                        AxumStatus::OK,
+                        axum::Json(serde_json::json!({"external_post_id": format!("ext-{key}")})),
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/publish", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    fn counts(&self) -> HashMap<String, usize> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn config(lease: Duration, max_attempts: i32, backoff: Duration) -> WorkerConfig {
+    WorkerConfig {
+        batch: 10,
+        lease,
+        max_attempts,
+        backoff,
+        poll: Duration::from_millis(50),
+    }
+}
+
+/// An organization with one video and `n` posts due a minute ago.
+async fn seed(app: &TestApp, n: usize) -> (OrgScope, Vec<PostId>) {
+    let acct = app.signup("w@example.com", "Worker").await;
+    let scope = OrgScope::trusted(acct.organization_id.parse::<OrganizationId>().unwrap());
+    let user: UserId = acct.user_id.parse().unwrap();
+    let due = Timestamp::from(chrono::Utc::now() - chrono::Duration::minutes(1));
+    let mut tx = app.db().begin().await.unwrap();
+    let video = tx
+        .videos(&scope)
+        .insert(&VideoInsert::new(user, "clip"))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let post = PostInsert {
+            id: PostId::new(),
+            video_id: video.id,
+            created_by: user,
+            platform: Platform::Tiktok,
+            description: "d".into(),
+            hashtags: StringList::default(),
+            scheduled_at: due,
+            status: PostStatus::Scheduled,
+        };
+        ids.push(tx.posts(&scope).insert(&post).await.unwrap().id);
+    }
+    tx.commit().await.unwrap();
+    (scope, ids)
+}
+
+fn webhook(url: &str) -> WebhookPublisher {
+    WebhookPublisher::new(
+        url.to_owned(),
+        SECRET.to_owned(),
+        Duration::from_secs(10),
+        None,
+    )
+}
+
+/// The webhook publisher recording its calls as outbound API logs.
+fn logged_webhook(url: &str, sink: ApiLogSink) -> WebhookPublisher {
+    WebhookPublisher::new(
+        url.to_owned(),
+        SECRET.to_owned(),
+        Duration::from_secs(10),
+        Some(sink),
+    )
+}
+
+/// Never answers: a worker stuck (then killed) in the middle of a publish.
+struct Hangs;
+impl Publisher for Hangs {
+    async fn publish(&self, _: &PostWithVideo) -> Result<String, PublishError> {
+        std::future::pending().await
+    }
+}
+
+/// Always refuses.
+struct Refuses;
+impl Publisher for Refuses {
+    async fn publish(&self, _: &PostWithVideo) -> Result<String, PublishError> {
+        Err(PublishError("platform said no".into()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_workers_publish_each_of_1000_due_posts_exactly_once() {
+    let app = TestApp::spawn(Engine::Postgres, &[]).await;
+    let (_, ids) = seed(&app, 1000).await;
+    let receiver = Receiver::default();
+    let url = receiver.start().await;
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        // Each worker has its own pool: separate connections, as on separate machines.
+        let db = Db::connect(&app.t.url).await.unwrap();
+        let worker = Worker::new(
+            db,
+            webhook(&url),
+            config(Duration::from_secs(300), 5, Duration::from_secs(60)),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut published = 0;
+            loop {
+                let outcome = worker.try_run_once().await.unwrap();
+                assert_eq!((outcome.retried, outcome.failed, outcome.lost), (0, 0, 0));
+                if outcome.is_idle() {
+                    return published;
+                }
+                published += outcome.published;
+            }
+        }));
+    }
+    let mut per_worker = Vec::new();
+    for task in tasks {
+        per_worker.push(task.await.unwrap());
+    }
+    assert_eq!(per_worker.iter().sum::<usize>(), 1000, "{per_worker:?}");
+    assert!(
+        per_worker.iter().filter(|&&n| n > 0).count() >= 2,
+        "the work was shared: {per_worker:?}"
+    );
+    let counts = receiver.counts();
+    assert_eq!(counts.len(), 1000);
+    assert!(
+        ids.iter().all(|id| counts.get(&id.to_string()) == Some(&1)),
+        "each post delivered exactly once"
+    );
+    assert_eq!(count(app.db(), "SELECT count(*) FROM posts WHERE status = 'published' AND external_post_id LIKE 'ext-%' AND locked_by IS NULL").await, 1000);
+    assert_eq!(
+        count(
+            app.db(),
+            "SELECT count(*) FROM posts WHERE status <> 'published'"
+        )
+        .await,
+        0,
+        "none left behind"
+    );
+    app.stop().await;
+}
+
+api_test! {
+    async fn a_worker_killed_mid_publish_loses_its_lease_and_another_completes_the_post_once(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let receiver = Receiver::default();
+        let url = receiver.start().await;
+        // Long enough that a loaded CI machine reaches the "live lease" check before it expires.
+        let lease = Duration::from_secs(2);
+        let stuck = Worker::new(app.db().clone(), Hangs, config(lease, 5, Duration::from_secs(60)));
+        let stuck_id = stuck.id().to_owned();
+        let task = tokio::spawn(async move { stuck.try_run_once().await });
+        while count(app.db(), "SELECT count(*) FROM posts WHERE status = 'publishing'").await == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        task.abort(); // killed mid-publish: the lease stays behind
+        let _ = task.await;
+
+        let (sink, writer) = ApiLogSink::spawn(app.db().clone(), SinkConfig::default());
+        let other = Worker::new(app.db().clone(), logged_webhook(&url, sink), config(lease, 5, Duration::from_secs(60)));
+        assert!(other.try_run_once().await.unwrap().is_idle(), "a live lease is respected");
+        tokio::time::sleep(lease + Duration::from_millis(200)).await;
+        let outcome = other.try_run_once().await.unwrap();
+        assert_eq!((outcome.claimed, outcome.published), (1, 1));
+        assert!(other.try_run_once().await.unwrap().is_idle());
+        assert_eq!(receiver.counts().get(&ids[0].to_string()), Some(&1));
+        writer.shutdown().await;
+        assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE direction = 'outbound' AND service = 'webhook' AND status_code = 200").await, 1, "the publish is an outbound API log");
+        let mut conn = app.db().conn().await.unwrap();
+        let post = conn.posts(&scope).get(ids[0]).await.unwrap();
+        assert_eq!((post.status, post.attempts), (PostStatus::Published, 2));
+        // The killed worker, had it come back, could not overwrite the outcome.
+        let late = renum_db::repo::Outcome::Failed { error: "late".into() };
+        assert!(!conn.scheduler().finish(post.organization_id, post.id, &stuck_id, &late).await.unwrap());
+        assert_eq!(conn.posts(&scope).get(ids[0]).await.unwrap().status, PostStatus::Published);
+    }
+
+    async fn failed_publishes_back_off_exponentially_then_fail_with_the_last_error(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let backoff = Duration::from_secs(3600);
+        let worker = Worker::new(app.db().clone(), Refuses, config(Duration::from_secs(60), 3, backoff));
+        let mut conn = app.db().conn().await.unwrap();
+        for attempt in 1..=2i32 {
+            let before = chrono::Utc::now();
+            let outcome = worker.try_run_once().await.unwrap();
+            assert_eq!((outcome.claimed, outcome.retried), (1, 1));
+            let post = conn.posts(&scope).get(ids[0]).await.unwrap();
+            assert_eq!((post.status, post.attempts), (PostStatus::Scheduled, attempt));
+            assert_eq!(post.last_error.as_deref(), Some("platform said no"));
+            let delay = post.scheduled_at.as_datetime() - before;
+            let expected = chrono::Duration::from_std(backoff * (1 << (attempt - 1))).unwrap();
+            assert!(delay >= expected && delay < expected + chrono::Duration::seconds(5), "attempt {attempt}: {delay}");
+            assert!(worker.try_run_once().await.unwrap().is_idle(), "not due before the backoff");
+            let due_now = PostUpdate { scheduled_at: Some(Timestamp::now()), ..PostUpdate::default() };
+            conn.posts(&scope).update(ids[0], &due_now).await.unwrap();
+        }
+        let outcome = worker.try_run_once().await.unwrap();
+        assert_eq!((outcome.claimed, outcome.failed), (1, 1));
+        let post = conn.posts(&scope).get(ids[0]).await.unwrap();
+        assert_eq!((post.status, post.attempts, post.last_error.as_deref()), (PostStatus::Failed, 3, Some("platform said no")));
+        assert!(worker.try_run_once().await.unwrap().is_idle());
+    }
+}
