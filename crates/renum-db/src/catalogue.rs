@@ -497,6 +497,14 @@ catalogue! {
 /// catalogue; `ALL` lists them for preparing and EXPLAINing like the rest. The DDL that names
 /// a month's partition is built from dates at run time, in `retention::partition_ddl`.
 pub mod postgres_only {
+    /// The migration lock, taken by polling instead of sqlx's blocking `pg_advisory_lock`:
+    /// a waiter blocked inside `pg_advisory_lock` is an open transaction, which a running
+    /// `CREATE INDEX CONCURRENTLY` waits for while the waiter waits for the lock holder, a
+    /// deadlock; a poll is a transaction of a millisecond.
+    pub mod migration_lock {
+        pub const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
+        pub const UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
+    }
     pub mod api_log_partitions {
         /// The partitions attached to api_logs, by name (the default one included).
         pub const LIST: &str = "SELECT c.relname::text FROM pg_inherits i \

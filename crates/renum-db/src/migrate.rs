@@ -59,11 +59,34 @@ pub async fn up(db: &Db) -> Result<()> {
 
 pub async fn up_with(db: &Db, migrator: &Migrator) -> Result<()> {
     match db {
-        Db::Postgres(pool) => migrator.run(pool).await?,
+        Db::Postgres(pool) => {
+            // Our own lock (see catalogue::postgres_only::migration_lock), held on a connection
+            // that stays idle while the migrations run on another one.
+            use crate::catalogue::postgres_only::migration_lock;
+            let mut lock = pool.acquire().await?;
+            while !sqlx::query_scalar::<_, bool>(migration_lock::TRY_LOCK)
+                .bind(MIGRATION_LOCK_KEY)
+                .fetch_one(&mut *lock)
+                .await?
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            let mut unlocked = Migrator::with_migrations(migrator.iter().cloned().collect());
+            unlocked.set_locking(false);
+            let result = unlocked.run(pool).await;
+            sqlx::query(migration_lock::UNLOCK)
+                .bind(MIGRATION_LOCK_KEY)
+                .execute(&mut *lock)
+                .await?;
+            result?
+        }
         Db::Sqlite(pool) => migrator.run(pool).await?,
     }
     Ok(())
 }
+
+/// The advisory lock key of `renum migrate up` ("renum" in ASCII).
+const MIGRATION_LOCK_KEY: i64 = 0x72_65_6e_75_6d;
 
 /// Reverts applied migrations newer than `target` (0 reverts everything), newest first.
 pub async fn down(db: &Db, target: i64) -> Result<()> {
