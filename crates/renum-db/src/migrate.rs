@@ -60,8 +60,8 @@ pub async fn up(db: &Db) -> Result<()> {
 pub async fn up_with(db: &Db, migrator: &Migrator) -> Result<()> {
     match db {
         Db::Postgres(pool) => {
-            // Our own lock (see catalogue::postgres_only::migration_lock), held on a connection
-            // that stays idle while the migrations run on another one.
+            // Our own lock (see catalogue::postgres_only::migration_lock); the migrations run on
+            // the connection that holds it, so a pool of one connection is enough.
             use crate::catalogue::postgres_only::migration_lock;
             let mut lock = pool.acquire().await?;
             while !sqlx::query_scalar::<_, bool>(migration_lock::TRY_LOCK)
@@ -73,7 +73,7 @@ pub async fn up_with(db: &Db, migrator: &Migrator) -> Result<()> {
             }
             let mut unlocked = Migrator::with_migrations(migrator.iter().cloned().collect());
             unlocked.set_locking(false);
-            let result = unlocked.run(pool).await;
+            let result = unlocked.run(&mut *lock).await;
             sqlx::query(migration_lock::UNLOCK)
                 .bind(MIGRATION_LOCK_KEY)
                 .execute(&mut *lock)
