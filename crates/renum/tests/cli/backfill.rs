@@ -1,9 +1,10 @@
 //! `renum backfill users_email_domain` end to end: a dry run writes nothing, and a run killed
 //! midway resumes from its checkpoint to the same result as an uninterrupted one.
 
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
+use crate::process::{command, renum};
 use renum_db::enums::{Plan, Role};
 use renum_db::ids::{OrganizationId, UserId};
 use renum_db::models::{OrganizationInsert, UserInsert};
@@ -11,18 +12,6 @@ use renum_db::testing::TestDb;
 use renum_db::{Access, Db, Engine, OrgScope};
 
 const USERS: i64 = 300;
-
-fn renum_cmd(url: &str, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_renum"));
-    cmd.args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn");
-    cmd
-}
-
-async fn renum(url: &str, args: &[&str]) -> Output {
-    renum_cmd(url, args).output().await.expect("run renum")
-}
 
 async fn scalar(db: &Db, sql: &'static str) -> i64 {
     match db {
@@ -102,7 +91,7 @@ async fn a_backfill_killed_midway_resumes_from_its_checkpoint_to_the_same_result
         );
 
         // Slow batches of 10, killed (SIGKILL) once some but not all have committed.
-        let mut child = renum_cmd(
+        let mut child = command(
             &t.url,
             &[
                 "backfill",

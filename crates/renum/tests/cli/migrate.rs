@@ -1,23 +1,8 @@
 //! `renum migrate` end to end on both engines.
 
-use std::process::Output;
-
+use crate::process::{renum, stdout};
 use renum_db::testing::TestDb;
 use renum_db::{Db, Engine, migrate};
-
-async fn renum(url: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_renum"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run renum")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 async fn applied_rows(db: &Db) -> i64 {
     let sql = "SELECT count(*) FROM _sqlx_migrations";

@@ -1,7 +1,6 @@
 //! `renum seed` end to end on both engines, at small sizes.
 
-use std::process::Output;
-
+use crate::process::renum;
 use renum_db::seed_catalogue;
 use renum_db::testing::TestDb;
 use renum_db::{Db, Engine};
@@ -22,16 +21,6 @@ const SMALL: &[&str] = &[
     "--anchor",
     "2026-06-01",
 ];
-
-async fn renum(url: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_renum"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run renum")
-}
 
 async fn seeded(engine: Engine, extra: &[&str]) -> TestDb {
     let t = TestDb::empty(engine).await;

@@ -3,24 +3,10 @@
 //! schema is reported by both checks.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
+use crate::process::{renum, stdout};
 use renum_db::testing::TestDb;
 use renum_db::{Db, Engine};
-
-async fn renum(url: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_renum"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run renum")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
