@@ -18,6 +18,7 @@ pub mod migrate;
 pub mod models;
 pub mod repo;
 pub mod retention;
+pub mod schema_doc;
 mod scope;
 pub mod seed_catalogue;
 pub mod sql_types;

@@ -1,6 +1,6 @@
 //! Drift findings: the live schema against what should describe it: the migrations (their
-//! status, and the schema they build in a scratch database), `docs/schema.md`, the
-//! TypeScript contract and the Rust models.
+//! status, and the schema they build in a scratch database), `docs/schema.md` (regenerated
+//! and compared on PostgreSQL), the TypeScript contract and the Rust models.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use crate::db::{Db, PoolSettings};
 use crate::error::Result;
 use crate::introspect::{self, Schema};
 use crate::migrate::{self, State};
+use crate::schema_doc;
 
 const FAMILY: &str = "drift";
 
@@ -42,21 +43,39 @@ pub(super) async fn check(
         }
     }
     if let Some(doc) = &options.schema_doc {
-        schema_doc(doc, schema, findings);
+        match db {
+            // The generator's output is the document: any difference is drift.
+            Db::Postgres(_) => {
+                let changes = diff::lines(doc, &schema_doc::generate(db).await?);
+                if !changes.is_empty() {
+                    findings.push(Finding::error(
+                        FAMILY,
+                        "schema_doc_stale",
+                        schema_doc::DOC_PATH,
+                        format!(
+                            "{} line(s) differ from the schema; run `renum schema docs --check` for the diff",
+                            changed_lines(&changes)
+                        ),
+                    ));
+                }
+            }
+            // SQLite keeps no comments to generate from: check that the document at least
+            // names every column, constraint and index of the live schema.
+            Db::Sqlite(_) => names_in_doc(doc, schema, findings),
+        }
     }
     if let Some(committed) = &options.contract {
         let generated = typescript::render(schema)?;
         let changes = diff::lines(committed, &generated);
         if !changes.is_empty() {
-            let changed = changes
-                .lines()
-                .filter(|l| l.starts_with(['-', '+']))
-                .count();
             findings.push(Finding::error(
                 FAMILY,
                 "contract_stale",
                 typescript::CONTRACT_PATH,
-                format!("{changed} line(s) differ from the schema; run `renum types ts --check` for the diff"),
+                format!(
+                    "{} line(s) differ from the schema; run `renum types ts --check` for the diff",
+                    changed_lines(&changes)
+                ),
             ));
         }
     }
@@ -114,6 +133,14 @@ async fn reference_schema(db: &Db, url: &str) -> Result<Schema> {
             built
         }
     }
+}
+
+/// The `-`/`+` lines of a [`diff::lines`] result.
+fn changed_lines(changes: &str) -> usize {
+    changes
+        .lines()
+        .filter(|l| l.starts_with(['-', '+']))
+        .count()
 }
 
 /// Everything the schema is made of, as `(kind, table.name) -> description`.
@@ -204,7 +231,7 @@ fn compare(reference: &Schema, live: &Schema, findings: &mut Vec<Finding>) {
 }
 
 /// Every column, constraint and index must be named (in backquotes) in its table's section.
-fn schema_doc(doc: &str, schema: &Schema, findings: &mut Vec<Finding>) {
+fn names_in_doc(doc: &str, schema: &Schema, findings: &mut Vec<Finding>) {
     for t in &schema.tables {
         let heading = format!("\n## {}\n", t.name);
         let Some(start) = doc.find(&heading) else {

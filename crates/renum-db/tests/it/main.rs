@@ -8,7 +8,6 @@ mod harness;
 mod api_logs;
 mod catalogue;
 mod crud;
-mod docs;
 mod doctor;
 mod insert_strategies;
 mod introspect;

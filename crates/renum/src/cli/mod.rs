@@ -7,6 +7,7 @@ mod lint;
 mod logs;
 mod migrate;
 pub mod purge_deleted;
+mod schema;
 mod seed;
 pub mod serve;
 mod types;
@@ -51,6 +52,8 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Generate or check the schema contract (TypeScript, Rust models).
     Types(types::TypesArgs),
+    /// Generate or check docs/schema.md from a live PostgreSQL database.
+    Schema(schema::SchemaArgs),
     /// Run the publishing scheduler alone (`serve` runs one too).
     Worker(worker::WorkerCmdArgs),
 }
@@ -67,6 +70,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Backfill(args) => backfill::run(&cli.db, args).await,
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,
+        Command::Schema(args) => schema::run(&cli.db, args).await,
         Command::Worker(args) => worker::run(&cli.db, args).await,
     }
 }

@@ -8,5 +8,6 @@ mod logs;
 mod migrate;
 mod process;
 mod purge;
+mod schema_docs;
 mod seed;
 mod types;
