@@ -6,6 +6,7 @@ mod doctor;
 mod lint;
 mod logs;
 mod migrate;
+mod opusclip_sim;
 pub mod purge_deleted;
 mod schema;
 mod seed;
@@ -38,6 +39,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Apply, revert or inspect schema migrations.
     Migrate(migrate::MigrateArgs),
+    /// Run the local OpusClip API simulator (for tests and development without an account).
+    OpusclipSim(opusclip_sim::OpusClipSimArgs),
     /// Hard-delete organizations and members soft-deleted longer ago than --older-than.
     PurgeDeleted(purge_deleted::PurgeArgs),
     /// Serve the HTTP API (applies pending migrations first unless --no-migrate).
@@ -72,5 +75,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Types(args) => types::run(&cli.db, args).await,
         Command::Schema(args) => schema::run(&cli.db, args).await,
         Command::Worker(args) => worker::run(&cli.db, args).await,
+        Command::OpusclipSim(args) => opusclip_sim::run(args).await,
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod errors;
 mod isolation;
 mod openapi;
+mod opusclip;
 mod organization;
 mod posts;
 mod statements;

@@ -6,6 +6,7 @@ mod doctor;
 mod lint;
 mod logs;
 mod migrate;
+mod opusclip_sim;
 mod process;
 mod purge;
 mod schema_docs;
