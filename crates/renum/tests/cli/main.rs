@@ -1,6 +1,7 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
 mod backfill;
+mod bench;
 mod doctor;
 #[cfg(feature = "migration-lint")]
 mod lint;

@@ -1,6 +1,7 @@
 //! The HTTP load generator: a fixed number of connections, each a loop of requests until the
 //! deadline; latencies of successful requests give the percentiles.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
@@ -71,4 +72,32 @@ where
         p95_ms: pct(0.95),
         p99_ms: pct(0.99),
     })
+}
+
+/// `connections` loops of `call` for `duration`; returns calls per second. The baseline where
+/// pgbench cannot run (SQLite): the same statement through renum_db.
+pub async fn repeat<F, Fut>(connections: usize, duration: Duration, call: F) -> anyhow::Result<f64>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections.max(1) {
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                call().await?;
+                n += 1;
+            }
+            anyhow::Ok(n)
+        }));
+    }
+    let mut calls = 0;
+    for task in tasks {
+        calls += task.await??;
+    }
+    Ok(calls as f64 / started.elapsed().as_secs_f64())
 }

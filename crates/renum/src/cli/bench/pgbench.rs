@@ -1,5 +1,7 @@
 //! The baseline: the same catalogue statement run by pgbench (`-M prepared`), with the
-//! statement's `$n` parameters passed as pgbench variables.
+//! statement's `$n` parameters passed as pgbench variables. pgbench cannot bind a NULL
+//! parameter (`\set x NULL` binds an empty string), so a `None` parameter is written into
+//! the script as the literal `NULL`: the plan PostgreSQL would choose with that value bound.
 
 use std::time::Duration;
 
@@ -9,15 +11,14 @@ use anyhow::{Context, bail};
 pub async fn baseline(
     database_url: &str,
     sql: &str,
-    params: &[(&str, &str)],
+    params: &[(&str, Option<&str>)],
     clients: usize,
     duration: Duration,
 ) -> anyhow::Result<Option<f64>> {
     if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
         return Ok(None);
     }
-    let names: Vec<&str> = params.iter().map(|(name, _)| *name).collect();
-    let file = tempfile_with(&script(sql, &names))?;
+    let file = tempfile_with(&script(sql, params))?;
     let mut cmd = tokio::process::Command::new("pgbench");
     cmd.args([
         "-n",
@@ -31,7 +32,9 @@ pub async fn baseline(
     .args(["-T", &duration.as_secs().max(1).to_string(), "-f"])
     .arg(file.path());
     for (name, value) in params {
-        cmd.arg("-D").arg(format!("{name}={value}"));
+        if let Some(value) = value {
+            cmd.arg("-D").arg(format!("{name}={value}"));
+        }
     }
     let out = cmd
         .arg(database_url)
@@ -57,12 +60,17 @@ pub async fn baseline(
     Ok(Some(tps))
 }
 
-/// The pgbench script of a catalogue statement: `$n` becomes the n-th variable `:name`.
-fn script(sql: &str, names: &[&str]) -> String {
+/// The pgbench script of a catalogue statement: `$n` becomes the n-th variable `:name`, or
+/// `NULL` when the n-th parameter is `None`.
+fn script(sql: &str, params: &[(&str, Option<&str>)]) -> String {
     let mut script = sql.to_owned();
     // Highest first, so $1 does not eat the prefix of $10.
-    for (i, name) in names.iter().enumerate().rev() {
-        script = script.replace(&format!("${}", i + 1), &format!(":{name}"));
+    for (i, (name, value)) in params.iter().enumerate().rev() {
+        let with = match value {
+            Some(_) => format!(":{name}"),
+            None => "NULL".to_owned(),
+        };
+        script = script.replace(&format!("${}", i + 1), &with);
     }
     format!("{script};\n")
 }
@@ -81,10 +89,13 @@ mod tests {
     #[test]
     fn parameters_become_pgbench_variables_without_prefix_clashes() {
         let names: Vec<String> = (1..=10).map(|i| format!("p{i}")).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let params: Vec<(&str, Option<&str>)> = names
+            .iter()
+            .map(|n| (n.as_str(), (n != "p2").then_some("v")))
+            .collect();
         assert_eq!(
-            script("SELECT $1, $10, $2", &names),
-            "SELECT :p1, :p10, :p2;\n"
+            script("SELECT $1, $10, $2", &params),
+            "SELECT :p1, :p10, NULL;\n"
         );
     }
 }

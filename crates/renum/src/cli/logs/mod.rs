@@ -1,7 +1,4 @@
-//! `renum logs partitions | purge`: API log retention by hand (the server also runs it daily),
-//! and `bench-ingest | bench-purge`, the measurements of docs/BENCHMARKS.md.
-
-mod bench;
+//! `renum logs partitions | purge`: API log retention by hand (the server also runs it daily).
 
 use std::process::ExitCode;
 
@@ -34,24 +31,6 @@ enum Action {
         #[arg(long, env = "RENUM_LOG_RETENTION", default_value = "90d")]
         older_than: String,
         /// Rows per DELETE statement (each its own short transaction).
-        #[arg(long, default_value_t = DEFAULT_PURGE_BATCH)]
-        batch_size: i64,
-    },
-    /// Measure ingestion: single-row INSERTs versus the batching log writer (scratch database).
-    BenchIngest {
-        /// Records written through the log writer.
-        #[arg(long, default_value_t = 200_000)]
-        records: usize,
-        /// Records written by single-row INSERTs (at most --records).
-        #[arg(long, default_value_t = 20_000)]
-        single_rows: usize,
-        #[arg(long, default_value_t = 1_000)]
-        batch_size: usize,
-    },
-    /// Measure purge: partition drop versus batched deletes of the same rows (scratch database).
-    BenchPurge {
-        #[arg(long, default_value_t = 1_000_000)]
-        rows: usize,
         #[arg(long, default_value_t = DEFAULT_PURGE_BATCH)]
         batch_size: i64,
     },
@@ -120,14 +99,6 @@ pub async fn run(db_args: &DatabaseArgs, args: LogsArgs) -> anyhow::Result<ExitC
                 report.batches,
                 started.elapsed().as_secs_f64()
             );
-        }
-        Action::BenchIngest {
-            records,
-            single_rows,
-            batch_size,
-        } => bench::ingest(&db, records, single_rows, batch_size.max(1)).await?,
-        Action::BenchPurge { rows, batch_size } => {
-            bench::purge(&db, rows, batch_size.max(1)).await?
         }
     }
     db.close().await;

@@ -1,0 +1,138 @@
+//! `renum bench` end to end on both engines, as small and short as it goes: a seeded
+//! database, a real `renum serve` on loopback, every scenario but signin (argon2 by design)
+//! for one second. It checks that each scenario runs and reports, never a speed.
+
+use std::time::Duration;
+
+use renum_db::Engine;
+use renum_db::testing::TestDb;
+use serde_json::Value;
+
+use crate::process::{command, renum, stdout};
+
+/// A free loopback port (released again for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_runs_end_to_end_and_reports() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = TestDb::empty(engine).await;
+        let seed = renum(
+            &t.url,
+            &[
+                "seed",
+                "--organizations",
+                "2",
+                "--users-per-org",
+                "2",
+                "--videos-per-org",
+                "20",
+                "--posts-per-video",
+                "4",
+                "--api-logs",
+                "0",
+            ],
+        )
+        .await;
+        assert!(seed.status.success(), "{engine:?}: {seed:?}");
+        let email = stdout(&seed)
+            .lines()
+            .find_map(|l| l.strip_prefix("sign in as "))
+            .and_then(|l| l.split_whitespace().next())
+            .expect("seed prints a login")
+            .to_owned();
+
+        let base = format!("http://127.0.0.1:{}", free_port());
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut server = command(
+            &t.url,
+            &["serve", "--bind", base.trim_start_matches("http://")],
+        )
+        .env("RENUM_DATA_DIR", data_dir.path())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start renum serve");
+        let client = reqwest::Client::new();
+        let mut up = false;
+        for _ in 0..100 {
+            if client
+                .get(format!("{base}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(up, "{engine:?}: the server did not come up");
+
+        let out = renum(
+            &t.url,
+            &[
+                "bench",
+                "--url",
+                &base,
+                "--engine",
+                engine.as_str(),
+                "--scenario",
+                "feed,me,ingest,purge",
+                "--duration",
+                "1s",
+                "--connections",
+                "2",
+                "--email",
+                &email,
+                "--purge-rows",
+                "2000",
+                "--json",
+            ],
+        )
+        .await;
+        server.kill().await.expect("stop the server");
+        assert!(out.status.success(), "{engine:?}: {out:?}");
+        let reports: Vec<Value> = serde_json::from_str(&stdout(&out)).expect("JSON output");
+        let names: Vec<&str> = reports
+            .iter()
+            .map(|r| r["scenario"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["feed", "me", "ingest", "purge"], "{engine:?}");
+        for r in &reports {
+            assert_eq!(r["engine"], engine.as_str());
+            assert!(r["rate"].as_f64().unwrap() > 0.0, "{engine:?}: {r}");
+        }
+        for http in &reports[..2] {
+            assert_eq!(http["http"]["errors"], 0, "{engine:?}: {http}");
+        }
+        // SQLite has no pgbench for `me`; every other scenario has its baseline.
+        let with_baseline = match engine {
+            Engine::Postgres => vec!["feed", "me", "ingest", "purge"],
+            Engine::Sqlite => vec!["feed", "ingest"],
+        };
+        for r in &reports {
+            let name = r["scenario"].as_str().unwrap();
+            assert_eq!(
+                r["ratio"].is_f64(),
+                with_baseline.contains(&name),
+                "{engine:?}: {r}"
+            );
+        }
+        let ingest = &reports[2]["details"];
+        assert!(ingest["written"].as_u64().unwrap() > 0, "{ingest}");
+        assert_eq!(
+            (&ingest["dropped"], &ingest["failed"]),
+            (&0.into(), &0.into())
+        );
+        let purge = &reports[3]["details"];
+        assert_eq!(purge["delete_rows"], 2000, "{engine:?}: {purge}");
+        let dropped = if engine == Engine::Postgres { 2000 } else { 0 };
+        assert_eq!(purge["drop_rows"], dropped, "{engine:?}: {purge}");
+        t.cleanup().await;
+    }
+}
