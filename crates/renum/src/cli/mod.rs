@@ -3,6 +3,7 @@
 mod backfill;
 mod bench;
 mod doctor;
+mod generated;
 mod lint;
 mod logs;
 mod migrate;

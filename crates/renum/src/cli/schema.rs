@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
-use renum_db::contract::diff;
 use renum_db::schema_doc;
 
+use super::generated;
 use crate::config::DatabaseArgs;
 
 #[derive(Args, Debug)]
@@ -36,29 +35,10 @@ pub async fn run(db_args: &DatabaseArgs, args: SchemaArgs) -> anyhow::Result<Exi
     let generated = schema_doc::generate(&db).await;
     db.close().await;
     let generated = generated?;
-    if let Some(path) = out {
-        std::fs::write(&path, &generated)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    } else if let Some(path) = check {
-        let committed = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let changes = diff::lines(&committed, &generated);
-        if !changes.is_empty() {
-            println!(
-                "{} does not match the schema (- file, + schema):\n{changes}",
-                path.display()
-            );
-            eprintln!(
-                "renum: {} is stale; regenerate it with `renum schema docs --out {}`",
-                path.display(),
-                path.display()
-            );
-            return Ok(ExitCode::FAILURE);
-        }
-        println!("{} matches the schema", path.display());
-    } else {
-        print!("{generated}");
-    }
-    Ok(ExitCode::SUCCESS)
+    generated::emit(
+        &generated,
+        out.as_deref(),
+        check.as_deref(),
+        "renum schema docs",
+    )
 }

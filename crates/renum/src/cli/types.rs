@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
-use renum_db::contract::{diff, rust, typescript};
+use renum_db::contract::{rust, typescript};
 use renum_db::introspect;
 
+use super::generated;
 use crate::config::DatabaseArgs;
 
 #[derive(Args, Debug)]
@@ -44,30 +44,12 @@ pub async fn run(db_args: &DatabaseArgs, args: TypesArgs) -> anyhow::Result<Exit
     match args.target {
         Target::Ts { out, check } => {
             let generated = typescript::render(&schema)?;
-            if let Some(path) = out {
-                std::fs::write(&path, &generated)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                eprintln!("wrote {}", path.display());
-            } else if let Some(path) = check {
-                let committed = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let changes = diff::lines(&committed, &generated);
-                if !changes.is_empty() {
-                    println!(
-                        "{} does not match the schema (- file, + schema):\n{changes}",
-                        path.display()
-                    );
-                    eprintln!(
-                        "renum: {} is stale; regenerate it with `renum types ts --out {}`",
-                        path.display(),
-                        path.display()
-                    );
-                    return Ok(ExitCode::FAILURE);
-                }
-                println!("{} matches the schema", path.display());
-            } else {
-                print!("{generated}");
-            }
+            generated::emit(
+                &generated,
+                out.as_deref(),
+                check.as_deref(),
+                "renum types ts",
+            )
         }
         Target::Rust { check: _ } => {
             let problems = rust::check(&schema);
@@ -82,7 +64,7 @@ pub async fn run(db_args: &DatabaseArgs, args: TypesArgs) -> anyhow::Result<Exit
                 return Ok(ExitCode::FAILURE);
             }
             println!("the Rust models match the schema");
+            Ok(ExitCode::SUCCESS)
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
