@@ -9,7 +9,6 @@ mod api_logs;
 mod catalogue;
 mod crud;
 mod doctor;
-mod insert_strategies;
 mod introspect;
 mod invariants;
 mod migrations;

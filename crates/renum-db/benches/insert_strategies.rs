@@ -1,8 +1,8 @@
 //! The measurement behind the choice of `api_logs.INSERT_BATCH` (docs/BENCHMARKS.md): the
 //! chosen statement against the alternatives on each engine, COPY on PostgreSQL and one
-//! prepared INSERT per row inside one `BEGIN IMMEDIATE` transaction on SQLite. Ignored by
-//! default (it writes 200,000 rows per engine); run it by hand:
-//! `cargo test -p renum-db --test it insert_strategies -- --ignored --nocapture`.
+//! prepared INSERT per row inside one `BEGIN IMMEDIATE` transaction on SQLite. It writes
+//! 200,000 rows per engine into throwaway databases (PostgreSQL from `RENUM_TEST_PG_URL`):
+//! `cargo bench -p renum-db --bench insert_strategies`.
 use std::time::Instant;
 
 use renum_db::enums::{Direction, HttpMethod};
@@ -42,9 +42,8 @@ fn esc(s: &str) -> String {
         .replace('\r', "\\r")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
-async fn batch_insert_strategies_compared() {
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
     let recs: Vec<_> = (0..N).map(sample).collect();
     for engine in [Engine::Postgres, Engine::Sqlite] {
         let t = TestDb::new(engine).await;
