@@ -125,7 +125,13 @@ pub struct Video {
     pub duration_seconds: Option<f64>,
     pub size_bytes: Option<i64>,
     pub parent_video_id: Option<VideoId>,
+    /// OpusClip's id of the clip this video was ingested from.
+    pub opusclip_clip_id: Option<String>,
     pub score: Option<f64>,
+    /// A clip's description from the provider.
+    pub description: Option<String>,
+    /// A clip's suggested hashtags, without `#`.
+    pub hashtags: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -145,7 +151,10 @@ impl From<VideoRow> for Video {
             duration_seconds: v.duration_seconds,
             size_bytes: v.size_bytes,
             parent_video_id: v.parent_video_id,
+            opusclip_clip_id: v.opusclip_clip_id,
             score: v.score,
+            description: v.description,
+            hashtags: v.hashtags.0,
             created_at: v.created_at,
             updated_at: v.updated_at,
         }
