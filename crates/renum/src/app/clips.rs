@@ -350,6 +350,22 @@ impl ClipService {
             .await?)
     }
 
+    /// A video's clip projects, newest first (404 for an unknown video): where a failed
+    /// video's reason is.
+    pub async fn projects_of(
+        &self,
+        db: &Db,
+        caller: &Caller,
+        video_id: VideoId,
+    ) -> Result<Vec<ClipProjectRow>, AppError> {
+        let mut conn = db.conn().await?;
+        conn.videos(&caller.scope).get(video_id).await?;
+        Ok(conn
+            .clip_projects(&caller.scope)
+            .list_for_video(video_id)
+            .await?)
+    }
+
     /// A source video's clips in the provider's order (404 for an unknown video).
     pub async fn clips(
         &self,

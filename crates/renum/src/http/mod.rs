@@ -80,7 +80,10 @@ pub fn router(state: AppState) -> Router {
                 .patch(routes::videos::update)
                 .delete(routes::videos::delete),
         )
-        .route("/videos/{id}/clip-projects", post(routes::clips::create))
+        .route(
+            "/videos/{id}/clip-projects",
+            get(routes::clips::of_video).post(routes::clips::create),
+        )
         .route("/videos/{id}/clips", get(routes::clips::list))
         .route("/clip-projects/{id}", get(routes::clips::get))
         .route("/webhooks/opusclip", post(routes::clips::webhook))

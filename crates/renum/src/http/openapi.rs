@@ -34,6 +34,7 @@ use super::routes;
         routes::videos::delete,
         routes::clips::create,
         routes::clips::get,
+        routes::clips::of_video,
         routes::clips::list,
         routes::clips::webhook,
         routes::posts::create,

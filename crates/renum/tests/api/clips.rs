@@ -304,9 +304,16 @@ clip_test! {
         assert_eq!(done["last_error"], STALL_REASON);
         assert_eq!(video_status(&app, &acct, &video).await, "failed");
         assert!(clips_of(&app, &acct, &video).await.is_empty());
-        // A failed video may be sent again.
+        // A failed video may be sent again; its projects show why the first attempt failed.
         sim.set_faults(Faults::default());
-        start(&app, &acct, &video).await;
+        let second = start(&app, &acct, &video).await;
+        let (_, list) = app
+            .call(Method::GET, &format!("/v1/videos/{video}/clip-projects"), Some(&acct.token), None)
+            .await;
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{list}");
+        assert_eq!(items[0]["id"], second["id"]);
+        assert_eq!(items[1]["last_error"], STALL_REASON);
         app.stop().await;
         sim.shutdown();
     }

@@ -31,6 +31,27 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(row.into())))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ClipProjectList {
+    pub items: Vec<ClipProject>,
+}
+
+/// A video's clip projects, newest first; a failed one's `last_error` says why the video
+/// failed.
+#[utoipa::path(get, path = "/v1/videos/{id}/clip-projects", tag = "clips", security(("bearer" = [])),
+    params(("id" = String, Path, description = "source video id")),
+    responses((status = 200, body = ClipProjectList), (status = 404, body = ErrorBody)))]
+pub async fn of_video(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<VideoId>,
+) -> Result<axum::Json<ClipProjectList>, ApiError> {
+    let rows = state.clips.projects_of(&state.db, &caller, id).await?;
+    Ok(axum::Json(ClipProjectList {
+        items: rows.into_iter().map(ClipProject::from).collect(),
+    }))
+}
+
 /// A clip project and its progress.
 #[utoipa::path(get, path = "/v1/clip-projects/{id}", tag = "clips", security(("bearer" = [])),
     params(("id" = String, Path, description = "clip project id")),
