@@ -1,6 +1,7 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
 mod backfill;
+mod clip_worker;
 mod doctor;
 #[cfg(feature = "migration-lint")]
 mod lint;
