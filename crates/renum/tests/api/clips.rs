@@ -21,11 +21,18 @@ use crate::helpers::{Account, TestApp, count, error_code};
 const WINDOW: Duration = Duration::from_secs(2);
 
 async fn sim(stage_interval: Duration, clips: usize) -> SimHandle {
-    let config = SimConfig {
+    sim_with(SimConfig {
         stage_interval,
         clips_per_project: clips,
-        quota: RateQuota::new(30, WINDOW),
         ..SimConfig::default()
+    })
+    .await
+}
+
+async fn sim_with(config: SimConfig) -> SimHandle {
+    let config = SimConfig {
+        quota: RateQuota::new(30, WINDOW),
+        ..config
     };
     OpusClipSim::spawn(config, "127.0.0.1:0".parse::<SocketAddr>().unwrap())
         .await
@@ -259,7 +266,8 @@ clip_test! {
     }
 
     async fn refusals_say_what_to_fix(engine) {
-        let sim = sim(Duration::from_millis(25), 2).await;
+        // The provider knows one key, which no organization here has.
+        let sim = sim_with(SimConfig { keys: vec!["the-only-key".into()], ..SimConfig::default() }).await;
         let app = app(engine, &sim, &[]).await;
         let acct = app.signup("refuse@example.com", "Refusals").await;
         let video = upload(&app, &acct).await;
@@ -286,7 +294,16 @@ clip_test! {
         error_code(status, &body, StatusCode::NOT_FOUND);
         let (status, body) = app.call(Method::GET, &format!("/v1/videos/{video}/clips"), Some(&other.token), None).await;
         error_code(status, &body, StatusCode::NOT_FOUND);
+        assert_eq!(sim.stats().unauthorized, 0, "nothing above reached the provider");
+        // A key the provider refuses: 409 saying so, and the project and the video fail.
+        let (status, body) = app.call(Method::POST, &path, Some(&acct.token), Some(json!({}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::CONFLICT), "opusclip_key_rejected");
+        assert_eq!(video_status(&app, &acct, &video).await, "failed");
+        let (_, list) = app.call(Method::GET, &path, Some(&acct.token), None).await;
+        assert_eq!(list["items"][0]["status"], "failed");
+        assert!(list["items"][0]["last_error"].as_str().unwrap().contains("API key was refused"), "{list}");
         assert_eq!(sim.stats().projects_created, 0);
+        assert_eq!(sim.stats().unauthorized, 1, "a refused key is not retried");
         app.stop().await;
         sim.shutdown();
     }
