@@ -362,8 +362,11 @@ export type Database = {
       videos: {
         Row: {
           captions: Json | null
+          clip_position: number | null
           created_at: string
+          description: string | null
           duration_seconds: number | null
+          hashtags: string[]
           id: string
           module_type: Database["public"]["Enums"]["videos_module_type"] | null
           opusclip_clip_id: string | null
@@ -382,8 +385,11 @@ export type Database = {
         }
         Insert: {
           captions?: Json | null
+          clip_position?: number | null
           created_at?: string
+          description?: string | null
           duration_seconds?: number | null
+          hashtags?: string[]
           id: string
           module_type?: Database["public"]["Enums"]["videos_module_type"] | null
           opusclip_clip_id?: string | null
@@ -402,8 +408,11 @@ export type Database = {
         }
         Update: {
           captions?: Json | null
+          clip_position?: number | null
           created_at?: string
+          description?: string | null
           duration_seconds?: number | null
+          hashtags?: string[]
           id?: string
           module_type?: Database["public"]["Enums"]["videos_module_type"] | null
           opusclip_clip_id?: string | null

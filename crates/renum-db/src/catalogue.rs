@@ -66,7 +66,8 @@ macro_rules! video_columns {
     () => {
         "id, organization_id, user_id, title, script, video_raw_url, video_processed_url, \
          thumbnail_url, status, module_type, duration_seconds, size_bytes, captions, \
-         parent_video_id, opusclip_clip_id, score, created_at, updated_at"
+         parent_video_id, opusclip_clip_id, score, created_at, updated_at, description, \
+         hashtags, clip_position"
     };
 }
 macro_rules! clip_project_columns {
@@ -266,6 +267,28 @@ catalogue! {
             video_columns!()
         )];
         DELETE => ["DELETE FROM videos WHERE organization_id = $1 AND id = $2"];
+        // Clip ingestion: a clip already stored (a second ingestion, the webhook and the
+        // poller racing) is skipped by videos_organization_id_opusclip_clip_id_key.
+        INSERT_CLIP => [concat!(
+            "INSERT INTO videos (organization_id, id, user_id, title, video_raw_url, ",
+            "video_processed_url, status, module_type, duration_seconds, parent_video_id, ",
+            "opusclip_clip_id, score, description, hashtags, clip_position) VALUES ($1, $2, $3, ",
+            "$4, $5, $6, 'ready', 'clip', $7, $8, $9, $10, $11, $12, $13) ",
+            "ON CONFLICT (organization_id, opusclip_clip_id) DO NOTHING"
+        )];
+        // A source's clips on videos_organization_id_parent_video_id_idx: best score first
+        // where the provider gave one, else the provider's order (clip_position).
+        LIST_CLIPS => [concat!(
+            "SELECT ", video_columns!(), " FROM videos WHERE organization_id = $1 ",
+            "AND parent_video_id = $2 ",
+            "ORDER BY score DESC NULLS LAST, clip_position NULLS LAST, id LIMIT $3"
+        )];
+        // Status changes of a source video guarded by its current status, so racing
+        // ingestions change it once.
+        SET_STATUS_FROM => [
+            "UPDATE videos SET status = $4, updated_at = $5 \
+             WHERE organization_id = $1 AND id = $2 AND status = $3"
+        ];
     }
     clip_projects {
         INSERT => [concat!(
@@ -292,6 +315,49 @@ catalogue! {
             "completed_at = CASE WHEN $13 THEN $14 ELSE completed_at END, ",
             "updated_at = $15 WHERE organization_id = $1 AND id = $2 RETURNING ",
             clip_project_columns!()
+        )];
+        // A poll that found the project still running: its stage and when to look again.
+        ADVANCE => [
+            "UPDATE clip_projects SET stage = COALESCE($3, stage), next_poll_at = $4, last_error = $5, \
+             updated_at = $6 WHERE organization_id = $1 AND id = $2 AND status = 'processing'"
+        ];
+        // The conclusions, guarded by status: of a webhook and a poll racing, one wins.
+        COMPLETE => [
+            "UPDATE clip_projects SET status = 'completed', stage = $3, completed_at = $4, \
+             next_poll_at = NULL, last_error = NULL, updated_at = $4 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'processing'"
+        ];
+        FAIL => [
+            "UPDATE clip_projects SET status = 'failed', stage = COALESCE($3, stage), \
+             last_error = $4, next_poll_at = NULL, updated_at = $5 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'processing'"
+        ];
+        // The poller's claim, across organizations: processing projects whose poll is due
+        // (clip_projects_poll_idx), pushed to $3 (a lease: a crashed poller's projects come
+        // due again) with attempts + 1. $1 now, $2 batch. PostgreSQL skips rows another
+        // poller holds; SQLite runs it under BEGIN IMMEDIATE.
+        CLAIM_DUE => [
+            pg: concat!(
+                "WITH due AS (SELECT id FROM clip_projects WHERE status = 'processing' ",
+                "AND next_poll_at <= $1 ORDER BY next_poll_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
+                "UPDATE clip_projects SET next_poll_at = $3, attempts = attempts + 1, ",
+                "updated_at = $1 FROM due WHERE clip_projects.id = due.id RETURNING ",
+                "clip_projects.id, clip_projects.organization_id, clip_projects.video_id, ",
+                "clip_projects.opusclip_project_id, clip_projects.stage, clip_projects.status, ",
+                "clip_projects.options, clip_projects.attempts, clip_projects.next_poll_at, ",
+                "clip_projects.last_error, clip_projects.completed_at, clip_projects.created_at, ",
+                "clip_projects.updated_at"
+            ),
+            sqlite: concat!(
+                "UPDATE clip_projects SET next_poll_at = $3, attempts = attempts + 1, ",
+                "updated_at = $1 WHERE id IN (SELECT id FROM clip_projects ",
+                "WHERE status = 'processing' AND next_poll_at <= $1 ORDER BY next_poll_at ",
+                "LIMIT $2) RETURNING ", clip_project_columns!()
+            )
+        ];
+        // The webhook's lookup by the id in its (verified) callback URL.
+        GET_ANY => [concat!(
+            "SELECT ", clip_project_columns!(), " FROM clip_projects WHERE id = $1"
         )];
     }
     posts {

@@ -216,6 +216,10 @@ pub trait Access {
     fn scheduler(&mut self) -> repo::Scheduler<'_> {
         repo::Scheduler::new(self.executor())
     }
+    /// The clip poller: claims due OpusClip projects of every organization.
+    fn clip_poller(&mut self) -> repo::ClipPoller<'_> {
+        repo::ClipPoller::new(self.executor())
+    }
     fn auth_events(&mut self) -> repo::AuthEvents<'_> {
         repo::AuthEvents::new(self.executor())
     }

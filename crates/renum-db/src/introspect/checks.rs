@@ -146,6 +146,9 @@ pub fn named_constraints(create_table: &str) -> Vec<NamedConstraint> {
     split_top_level(&text[open + 1..close])
         .into_iter()
         .filter_map(|item| {
+            // A column's own `CONSTRAINT name CHECK (...)` (what SQLite's ADD COLUMN allows)
+            // counts like a table constraint.
+            let item = column_constraint(item).unwrap_or(item);
             let rest = strip_keyword(item, "CONSTRAINT")?.trim_start();
             let (name, rest) = identifier(rest)?;
             let definition = rest.trim();
@@ -184,6 +187,18 @@ pub fn named_constraints(create_table: &str) -> Vec<NamedConstraint> {
             })
         })
         .collect()
+}
+
+/// In a column definition (`col TYPE ... CONSTRAINT name CHECK (...)`), the text from its
+/// `CONSTRAINT` keyword on; `None` for a table constraint or a column without one.
+fn column_constraint(item: &str) -> Option<&str> {
+    let item = item.trim_start();
+    if strip_keyword(item, "CONSTRAINT").is_some() {
+        return None;
+    }
+    let upper = item.to_ascii_uppercase();
+    let at = upper.find(" CONSTRAINT ")?;
+    Some(item[at + 1..].trim_start())
 }
 
 /// Drops `-- ...` comments outside quoted text.

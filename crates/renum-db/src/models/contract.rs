@@ -190,7 +190,8 @@ pub fn rows() -> Vec<ModelShape> {
         row!(VideoRow of videos {
             id, organization_id, user_id, title, script, video_raw_url, video_processed_url,
             thumbnail_url, status, module_type, duration_seconds, size_bytes, captions,
-            parent_video_id, opusclip_clip_id, score, created_at, updated_at,
+            parent_video_id, opusclip_clip_id, score, created_at, updated_at, description,
+            hashtags, clip_position,
         }),
     ]
 }

@@ -22,7 +22,7 @@ pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate}
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};
 pub use sessions::{SessionAuth, SessionInsert, SessionRow};
 pub use users::{UserInsert, UserRow, UserUpdate, UserWithOrganization};
-pub use videos::{VideoInsert, VideoRow, VideoUpdate};
+pub use videos::{ClipInsert, VideoInsert, VideoRow, VideoUpdate};
 
 /// A page of a keyset-paginated list: `next` is the key of the last row, to pass back as
 /// `after` for the following page; `None` when this page is the last.

@@ -2,7 +2,7 @@ use serde::Serialize;
 
 use crate::enums::{ModuleType, VideoStatus};
 use crate::ids::{OrganizationId, UserId, VideoId};
-use crate::sql_types::{JsonValue, Timestamp};
+use crate::sql_types::{JsonValue, StringList, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct VideoRow {
@@ -24,6 +24,12 @@ pub struct VideoRow {
     pub score: Option<f64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// A clip's description from the provider.
+    pub description: Option<String>,
+    /// A clip's suggested hashtags, without `#`.
+    pub hashtags: StringList,
+    /// A clip's 0-based position in the provider's listing.
+    pub clip_position: Option<i32>,
 }
 
 /// A new video; `organization_id` comes from the scope it is inserted through.
@@ -82,4 +88,23 @@ pub struct VideoUpdate {
     pub size_bytes: Option<Option<i64>>,
     pub captions: Option<Option<JsonValue>>,
     pub score: Option<Option<f64>>,
+}
+
+/// One OpusClip clip ingested as a `clip` video of its source (always `ready`).
+#[derive(Debug, Clone)]
+pub struct ClipInsert {
+    pub id: VideoId,
+    pub user_id: UserId,
+    pub title: String,
+    /// The provider's preview URL.
+    pub video_raw_url: Option<String>,
+    /// The provider's export URL: what the publisher sends.
+    pub video_processed_url: Option<String>,
+    pub duration_seconds: Option<f64>,
+    pub parent_video_id: VideoId,
+    pub opusclip_clip_id: String,
+    pub score: Option<f64>,
+    pub description: Option<String>,
+    pub hashtags: StringList,
+    pub clip_position: i32,
 }

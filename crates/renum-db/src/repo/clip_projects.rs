@@ -1,6 +1,6 @@
 use crate::db::{Executor, on_engine};
 use crate::error::{Error, Result};
-use crate::ids::{ClipProjectId, VideoId};
+use crate::ids::{ClipProjectId, OrganizationId, VideoId};
 use crate::models::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
 use crate::repo::patch;
 use crate::scope::OrgScope;
@@ -89,5 +89,112 @@ impl<'c> ClipProjects<'c> {
                 .await?
         });
         row.ok_or(Error::NotFound)
+    }
+
+    /// Records a poll of a project still running: its stage, the next poll and the error of
+    /// a poll that failed (None clears it); false when it was no longer processing.
+    pub async fn advance(
+        &mut self,
+        id: ClipProjectId,
+        stage: Option<&str>,
+        next_poll_at: Timestamp,
+        error: Option<&str>,
+    ) -> Result<bool> {
+        let org = self.scope.organization_id();
+        let changed = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::clip_projects::ADVANCE)
+                .bind(org)
+                .bind(id)
+                .bind(stage)
+                .bind(next_poll_at)
+                .bind(error)
+                .bind(Timestamp::now())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Marks the project completed at stage `stage`; false when it was no longer processing.
+    pub async fn complete(&mut self, id: ClipProjectId, stage: &str) -> Result<bool> {
+        let org = self.scope.organization_id();
+        let changed = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::clip_projects::COMPLETE)
+                .bind(org)
+                .bind(id)
+                .bind(stage)
+                .bind(Timestamp::now())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Marks the project failed with `error`; false when it was no longer processing.
+    pub async fn fail(
+        &mut self,
+        id: ClipProjectId,
+        stage: Option<&str>,
+        error: &str,
+    ) -> Result<bool> {
+        let org = self.scope.organization_id();
+        let changed = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::clip_projects::FAIL)
+                .bind(org)
+                .bind(id)
+                .bind(stage)
+                .bind(error)
+                .bind(Timestamp::now())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+}
+
+/// The clip poller's cross-organization statements.
+pub struct ClipPoller<'c> {
+    ex: Executor<'c>,
+}
+
+impl<'c> ClipPoller<'c> {
+    pub(crate) fn new(ex: Executor<'c>) -> Self {
+        Self { ex }
+    }
+
+    /// Claims up to `limit` processing projects whose poll is due, pushing their next poll to
+    /// `lease_until`. On SQLite run it in a transaction (`BEGIN IMMEDIATE`).
+    pub async fn claim(
+        &mut self,
+        now: Timestamp,
+        limit: i64,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ClipProjectRow>> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::clip_projects::CLAIM_DUE)
+                .bind(now)
+                .bind(limit)
+                .bind(lease_until)
+                .fetch_all(&mut **c)
+                .await?
+        }))
+    }
+
+    /// A project by id alone: only for a caller that has authenticated the id (the webhook's
+    /// verified callback URL); the answer's organization then scopes everything else.
+    pub async fn find(
+        &mut self,
+        id: ClipProjectId,
+    ) -> Result<Option<(OrganizationId, ClipProjectRow)>> {
+        let row: Option<ClipProjectRow> = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::clip_projects::GET_ANY)
+                .bind(id)
+                .fetch_optional(&mut **c)
+                .await?
+        });
+        Ok(row.map(|r| (r.organization_id, r)))
     }
 }

@@ -19,7 +19,7 @@ mod videos;
 
 pub use api_logs::{ApiLogFilter, ApiLogs, OrgApiLogs};
 pub use auth_events::AuthEvents;
-pub use clip_projects::ClipProjects;
+pub use clip_projects::{ClipPoller, ClipProjects};
 pub use organizations::{Organization, Organizations};
 pub use posts::{PostFilter, Posts};
 pub use purge::{Purge, TenantTable};

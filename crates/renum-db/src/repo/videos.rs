@@ -2,7 +2,7 @@ use crate::db::{Executor, on_engine};
 use crate::enums::{ModuleType, VideoStatus};
 use crate::error::{Error, Result};
 use crate::ids::VideoId;
-use crate::models::{Page, VideoInsert, VideoRow, VideoUpdate};
+use crate::models::{ClipInsert, Page, VideoInsert, VideoRow, VideoUpdate};
 use crate::repo::{found, keyset, next_key, page_limit, patch};
 use crate::scope::OrgScope;
 use crate::sql_types::Timestamp;
@@ -87,6 +87,66 @@ impl<'c> Videos<'c> {
         });
         let next = next_key(&items, limit, |v| (v.created_at, v.id));
         Ok(Page { items, next })
+    }
+
+    /// Stores a clip unless this organization already has it; true when inserted.
+    pub async fn insert_clip(&mut self, v: &ClipInsert) -> Result<bool> {
+        let org = self.scope.organization_id();
+        let inserted = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::videos::INSERT_CLIP)
+                .bind(org)
+                .bind(v.id)
+                .bind(v.user_id)
+                .bind(&v.title)
+                .bind(&v.video_raw_url)
+                .bind(&v.video_processed_url)
+                .bind(v.duration_seconds)
+                .bind(v.parent_video_id)
+                .bind(&v.opusclip_clip_id)
+                .bind(v.score)
+                .bind(&v.description)
+                .bind(&v.hashtags)
+                .bind(v.clip_position)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(inserted == 1)
+    }
+
+    /// A source video's clips: by score where known, else in the provider's order.
+    pub async fn list_clips(&mut self, parent: VideoId, limit: i64) -> Result<Vec<VideoRow>> {
+        let org = self.scope.organization_id();
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::videos::LIST_CLIPS)
+                .bind(org)
+                .bind(parent)
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?
+        }))
+    }
+
+    /// Moves the video from `from` to `to`; false when it was not in `from`.
+    pub async fn set_status_from(
+        &mut self,
+        id: VideoId,
+        from: VideoStatus,
+        to: VideoStatus,
+    ) -> Result<bool> {
+        let org = self.scope.organization_id();
+        let changed = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::videos::SET_STATUS_FROM)
+                .bind(org)
+                .bind(id)
+                .bind(from)
+                .bind(to)
+                .bind(Timestamp::now())
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
     }
 
     pub async fn update(&mut self, id: VideoId, p: &VideoUpdate) -> Result<VideoRow> {

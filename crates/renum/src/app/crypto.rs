@@ -80,6 +80,18 @@ impl MasterKey {
         out
     }
 
+    /// HMAC-SHA256 of `data` under a key derived from the master key for `purpose`: a secret
+    /// renum can recompute instead of storing (the per-project webhook token).
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let key: &[u8] = &self.0;
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+
     pub fn decrypt(&self, blob: &[u8], associated_data: &[u8]) -> anyhow::Result<Vec<u8>> {
         let Some((&VERSION, rest)) = blob.split_first() else {
             bail!("unknown ciphertext version");

@@ -2,6 +2,7 @@
 //! `OrgScope` or an authenticated `Caller`, and return `AppError`; no axum types appear.
 
 pub mod auth;
+pub mod clips;
 pub mod crypto;
 mod error;
 pub mod organization;

@@ -1,4 +1,4 @@
-//! `renum serve`: the HTTP API (and, as later issues add them, the background workers).
+//! `renum serve`: the HTTP API, with the publishing worker and the clip poller beside it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 use crate::api_log::retention::RetentionConfig;
 use crate::api_log::{self, ApiLogArgs, ApiLogMetrics, ApiLogSink, WriterHandle};
 use crate::app::auth::{Auth, AuthConfig};
+use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
 use crate::app::passwords;
 use crate::config::DatabaseArgs;
@@ -59,6 +60,8 @@ pub struct ServeArgs {
     pub logs: ApiLogArgs,
     #[command(flatten)]
     pub worker: crate::worker::WorkerArgs,
+    #[command(flatten)]
+    pub clips: crate::worker::clips::ClipArgs,
 }
 
 impl ServeArgs {
@@ -79,6 +82,8 @@ impl ServeArgs {
 pub struct Background {
     /// Where the worker records its outbound publisher calls.
     pub logs: ApiLogSink,
+    /// The clip pipeline the API uses, for the poller beside it.
+    pub clips: ClipService,
     writer: WriterHandle,
     stop_maintenance: watch::Sender<bool>,
     maintenance: JoinHandle<()>,
@@ -102,17 +107,20 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
     let (logs, writer) = ApiLogSink::spawn(db.clone(), args.logs.sink_config()?);
     let (stop_maintenance, stopped) = watch::channel(false);
     let maintenance = tokio::spawn(daily_maintenance(db.clone(), retention, stopped));
+    let clips = args.clips.service(master_key.clone(), Some(logs.clone()));
     let state = AppState {
         auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
         db,
         master_key,
         logs: logs.clone(),
+        clips: clips.clone(),
         body_limit: args.body_limit,
     };
     Ok((
         http::router(state),
         Background {
             logs,
+            clips,
             writer,
             stop_maintenance,
             maintenance,
@@ -158,9 +166,20 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
     let worker = tokio::spawn(worker.run(async {
         let _ = worker_stopped.await;
     }));
+    let (stop_poller, poller_stopped) = tokio::sync::oneshot::channel::<()>();
+    let poller = tokio::spawn(crate::worker::clips::run(
+        db.clone(),
+        background.clips.clone(),
+        args.clips.clip_poll_tick,
+        async {
+            let _ = poller_stopped.await;
+        },
+    ));
     http::serve(listener, app, http::shutdown_signal()).await?;
     let _ = stop_worker.send(());
+    let _ = stop_poller.send(());
     worker.await?;
+    poller.await?;
     let logs = background.shutdown().await;
     tracing::info!(
         written = logs.written,

@@ -1,12 +1,16 @@
-//! `renum worker`: the publishing scheduler alone (`renum serve` also runs one). Its
-//! publisher's calls are recorded as outbound API logs through its own log writer.
+//! `renum worker`: the publishing scheduler and the clip poller, without the API (`renum
+//! serve` also runs both). Their outbound calls are recorded as API logs through the
+//! worker's own log writer.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use crate::api_log::{ApiLogArgs, ApiLogSink};
+use crate::app::crypto::MasterKey;
 use crate::config::DatabaseArgs;
+use crate::worker::clips::ClipArgs;
 use crate::worker::{Worker, WorkerArgs};
 
 #[derive(Args, Debug)]
@@ -14,15 +18,47 @@ pub struct WorkerCmdArgs {
     #[command(flatten)]
     pub worker: WorkerArgs,
     #[command(flatten)]
+    pub clips: ClipArgs,
+    #[command(flatten)]
     pub api_log: ApiLogArgs,
+    /// Where the development master key file is (see `renum serve`).
+    #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// 32 bytes, base64: decrypts the organizations' OpusClip keys.
+    #[arg(long, env = "RENUM_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<ExitCode> {
     let db = db_args.connect().await?;
+    let master_key = MasterKey::load(args.master_key.as_deref(), &args.data_dir)?;
     let (sink, writer) = ApiLogSink::spawn(db.clone(), args.api_log.sink_config()?);
-    let publisher = args.worker.publisher(Some(sink));
+    let publisher = args.worker.publisher(Some(sink.clone()));
     let worker = Worker::new(db.clone(), publisher, args.worker.config());
-    worker.run(crate::http::shutdown_signal()).await;
+    let clips = args.clips.service(master_key, Some(sink));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let poller = tokio::spawn(crate::worker::clips::run(
+        db.clone(),
+        clips,
+        args.clips.clip_poll_tick,
+        {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.changed().await;
+            }
+        },
+    ));
+    let mut worker_stopped = stopped;
+    tokio::join!(
+        worker.run(async move {
+            let _ = worker_stopped.changed().await;
+        }),
+        async {
+            crate::http::shutdown_signal().await;
+            let _ = stop.send(true);
+        }
+    );
+    poller.await?;
     writer.shutdown().await;
     db.close().await;
     Ok(ExitCode::SUCCESS)

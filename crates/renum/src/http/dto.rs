@@ -1,9 +1,13 @@
 //! Response bodies: what the API shows of a row. Secret columns (password hash, token hash,
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
-use renum_db::enums::{ModuleType, Plan, Platform, PostStatus, Role, VideoStatus};
-use renum_db::ids::{OrganizationId, PostId, UserId, VideoId};
-use renum_db::models::{OrganizationRow, PostWithVideo, UserRow, VideoRow, VideoSummary};
+use renum_db::enums::{
+    ClipProjectStatus, ModuleType, Plan, Platform, PostStatus, Role, VideoStatus,
+};
+use renum_db::ids::{ClipProjectId, OrganizationId, PostId, UserId, VideoId};
+use renum_db::models::{
+    ClipProjectRow, OrganizationRow, PostWithVideo, UserRow, VideoRow, VideoSummary,
+};
 use renum_db::sql_types::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -125,7 +129,13 @@ pub struct Video {
     pub duration_seconds: Option<f64>,
     pub size_bytes: Option<i64>,
     pub parent_video_id: Option<VideoId>,
+    /// OpusClip's id of the clip this video was ingested from.
+    pub opusclip_clip_id: Option<String>,
     pub score: Option<f64>,
+    /// A clip's description from the provider.
+    pub description: Option<String>,
+    /// A clip's suggested hashtags, without `#`.
+    pub hashtags: Vec<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -145,7 +155,10 @@ impl From<VideoRow> for Video {
             duration_seconds: v.duration_seconds,
             size_bytes: v.size_bytes,
             parent_video_id: v.parent_video_id,
+            opusclip_clip_id: v.opusclip_clip_id,
             score: v.score,
+            description: v.description,
+            hashtags: v.hashtags.0,
             created_at: v.created_at,
             updated_at: v.updated_at,
         }
@@ -216,6 +229,61 @@ impl From<PostWithVideo> for Post {
             created_at: post.created_at,
             updated_at: post.updated_at,
             video: video.into(),
+        }
+    }
+}
+
+/// An OpusClip project of a video and how far it got.
+#[derive(Serialize, ToSchema)]
+pub struct ClipProject {
+    pub id: ClipProjectId,
+    pub video_id: VideoId,
+    /// The provider's project id, once it accepted the project.
+    pub opusclip_project_id: Option<String>,
+    /// The provider's stage: PENDING, QUEUED, IMPORT, CURATE, REFINE, RENDER, UPLOAD,
+    /// COMPLETE or STALLED.
+    pub stage: Option<String>,
+    pub status: ClipProjectStatus,
+    /// Share of the provider's stage sequence done, 0 to 1 (1 once completed).
+    pub progress: f64,
+    #[schema(value_type = Object)]
+    pub options: serde_json::Value,
+    /// Polls so far.
+    pub attempts: i32,
+    pub next_poll_at: Option<Timestamp>,
+    /// Why the project failed, or why the last poll did.
+    pub last_error: Option<String>,
+    pub completed_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<ClipProjectRow> for ClipProject {
+    fn from(p: ClipProjectRow) -> Self {
+        let sequence = crate::opusclip::Stage::SEQUENCE;
+        let done = match p.status {
+            ClipProjectStatus::Completed => 1.0,
+            _ => p
+                .stage
+                .as_deref()
+                .map(crate::opusclip::Stage::parse)
+                .and_then(|s| sequence.iter().position(|q| *q == s))
+                .map_or(0.0, |i| i as f64 / (sequence.len() - 1) as f64),
+        };
+        Self {
+            id: p.id,
+            video_id: p.video_id,
+            opusclip_project_id: p.opusclip_project_id,
+            stage: p.stage,
+            status: p.status,
+            progress: done,
+            options: p.options.0,
+            attempts: p.attempts,
+            next_poll_at: p.next_poll_at,
+            last_error: p.last_error,
+            completed_at: p.completed_at,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
         }
     }
 }

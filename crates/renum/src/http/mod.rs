@@ -25,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api_log::ApiLogSink;
 use crate::app::auth::Auth;
+use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
 use error::ApiError;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub master_key: MasterKey,
     pub logs: ApiLogSink,
+    /// The clip pipeline (OpusClip client, webhook secrets, poll settings).
+    pub clips: ClipService,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
 }
@@ -77,6 +80,13 @@ pub fn router(state: AppState) -> Router {
                 .patch(routes::videos::update)
                 .delete(routes::videos::delete),
         )
+        .route(
+            "/videos/{id}/clip-projects",
+            get(routes::clips::of_video).post(routes::clips::create),
+        )
+        .route("/videos/{id}/clips", get(routes::clips::list))
+        .route("/clip-projects/{id}", get(routes::clips::get))
+        .route("/webhooks/opusclip", post(routes::clips::webhook))
         .route(
             "/posts",
             get(routes::posts::list).post(routes::posts::create),

@@ -314,7 +314,7 @@ impl OpusClipClient {
             call = call.organization(org);
         }
         if let Some(body) = &req.body {
-            call = call.request_body(body.clone());
+            call = call.request_body(without_callback_secrets(body.clone()));
         }
         let method = match req.method {
             HttpMethod::Post => reqwest::Method::POST,
@@ -403,6 +403,25 @@ fn decode<T: DeserializeOwned>(op: Operation, value: Value) -> Result<T, OpusCli
         op,
         kind: ErrorKind::Malformed(err.to_string()),
     })
+}
+
+/// The logged copy of a create command: a WEBHOOK action's URL carries a per-project secret
+/// in its query, which the log must not keep (the redaction policy only sees key names).
+fn without_callback_secrets(mut body: Value) -> Value {
+    if let Some(actions) = body
+        .get_mut("conclusionActions")
+        .and_then(Value::as_array_mut)
+    {
+        for action in actions {
+            if let Some(Value::String(url)) = action.get_mut("url")
+                && let Some(at) = url.find('?')
+            {
+                url.truncate(at);
+                url.push_str("?[REDACTED]");
+            }
+        }
+    }
+    body
 }
 
 /// A project id as one path segment: the provider's ids are alphanumeric; anything else is

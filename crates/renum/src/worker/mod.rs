@@ -5,6 +5,7 @@
 //! backoff, or failed after `max_attempts`. A crashed worker's lease runs out and the post is
 //! claimed again. Tests drain with [`Worker::try_run_once`] instead of sleeping.
 
+pub mod clips;
 pub mod publisher;
 
 use std::future::Future;

@@ -53,9 +53,12 @@ impl Account {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
-    /// Throttles high enough not to interfere; `extra` flags override.
+    /// Throttles high enough not to interfere; `extra` flags override (`{base}` in them
+    /// becomes the server's own URL, e.g. for `--public-url`).
     pub async fn spawn(engine: Engine, extra: &[&str]) -> TestApp {
         let t = TestDb::new(engine).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let data = tempfile::tempdir().unwrap();
         let mut argv = vec![
             "renum".to_owned(),
@@ -70,11 +73,9 @@ impl TestApp {
             "--signin-burst".into(),
             "10000".into(),
         ];
-        argv.extend(extra.iter().map(|s| s.to_string()));
+        argv.extend(extra.iter().map(|s| s.replace("{base}", &base)));
         let args = Args::parse_from(argv).serve;
         let (app, background) = serve::build(t.db.clone(), &args).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel();
         let server = tokio::spawn(renum::http::serve(listener, app, async {
             let _ = stopped.await;
@@ -92,6 +93,11 @@ impl TestApp {
 
     pub fn db(&self) -> &Db {
         &self.t.db
+    }
+
+    /// The clip pipeline the server uses (tests drive its poller with `poll_once`).
+    pub fn clips(&self) -> renum::app::clips::ClipService {
+        self.background.as_ref().expect("running").clips.clone()
     }
 
     /// Sends a request; returns the status and the JSON body (Null when empty).

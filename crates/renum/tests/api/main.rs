@@ -5,6 +5,7 @@ mod helpers;
 
 mod api_logs;
 mod auth;
+mod clips;
 mod errors;
 mod isolation;
 mod openapi;

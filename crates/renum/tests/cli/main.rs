@@ -2,6 +2,7 @@
 
 mod backfill;
 mod bench;
+mod clip_worker;
 mod doctor;
 #[cfg(feature = "migration-lint")]
 mod lint;

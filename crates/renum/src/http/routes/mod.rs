@@ -2,6 +2,7 @@
 
 pub mod api_logs;
 pub mod auth;
+pub mod clips;
 pub mod health;
 pub mod me;
 pub mod organization;

@@ -1,0 +1,2 @@
+-- SQLite enforced these CHECKs from their ADD COLUMN: nothing to validate.
+SELECT 1;

@@ -1,0 +1,95 @@
+//! The clip poller: follows every processing OpusClip project whose `next_poll_at` is due
+//! (`clip_projects.CLAIM_DUE` on the partial index `clip_projects_poll_idx`), in `renum
+//! worker` and inside `renum serve`. The work itself is [`ClipService::follow`].
+
+use std::future::Future;
+use std::time::Duration;
+
+use clap::Args;
+use renum_db::Db;
+
+use crate::api_log::ApiLogSink;
+use crate::app::clips::{ClipService, PollConfig};
+use crate::app::crypto::MasterKey;
+use crate::opusclip::{ClientConfig, OpusClipClient, RateQuota};
+
+#[derive(Args, Debug, Clone)]
+pub struct ClipArgs {
+    /// The OpusClip API, up to and including `/api` (point it at `renum opusclip-sim`).
+    #[arg(long, env = "RENUM_OPUSCLIP_BASE_URL", default_value = crate::opusclip::client::DEFAULT_BASE_URL)]
+    pub opusclip_base_url: String,
+    /// Timeout of one OpusClip request.
+    #[arg(long, env = "RENUM_OPUSCLIP_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub opusclip_timeout: Duration,
+    /// Requests per --opusclip-rate-window per key (OpusClip allows 30 a minute).
+    #[arg(long, env = "RENUM_OPUSCLIP_RATE_LIMIT", default_value_t = 30)]
+    pub opusclip_rate_limit: u32,
+    #[arg(long, env = "RENUM_OPUSCLIP_RATE_WINDOW", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub opusclip_rate_window: Duration,
+    /// First retry delay of a failed OpusClip request (doubles, jittered).
+    #[arg(long, env = "RENUM_OPUSCLIP_BACKOFF", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub opusclip_backoff: Duration,
+    /// First poll of a new project, and the shortest gap between polls.
+    #[arg(long, env = "RENUM_CLIP_POLL_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub clip_poll_interval: Duration,
+    /// Longest gap between polls of an old project.
+    #[arg(long, env = "RENUM_CLIP_POLL_MAX_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub clip_poll_max_interval: Duration,
+    /// A project still processing after this is failed as stalled.
+    #[arg(long, env = "RENUM_CLIP_GIVE_UP_AFTER", default_value = "12h", value_parser = humantime::parse_duration)]
+    pub clip_give_up_after: Duration,
+    /// How often the poller looks for due projects.
+    #[arg(long, env = "RENUM_CLIP_POLL_TICK", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub clip_poll_tick: Duration,
+    /// renum's public base URL; when set, OpusClip calls /v1/webhooks/opusclip on conclusion.
+    #[arg(long, env = "RENUM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl ClipArgs {
+    pub fn service(&self, master_key: MasterKey, sink: Option<ApiLogSink>) -> ClipService {
+        let client = OpusClipClient::new(
+            ClientConfig {
+                base_url: self.opusclip_base_url.clone(),
+                timeout: self.opusclip_timeout,
+                quota: RateQuota::new(self.opusclip_rate_limit, self.opusclip_rate_window),
+                backoff: self.opusclip_backoff,
+                ..ClientConfig::default()
+            },
+            sink,
+        );
+        ClipService {
+            client,
+            master_key,
+            public_url: self.public_url.clone(),
+            poll: PollConfig {
+                interval: self.clip_poll_interval,
+                max_interval: self.clip_poll_max_interval,
+                give_up_after: self.clip_give_up_after,
+                lease: (self.opusclip_timeout * 4).max(Duration::from_secs(60)),
+                batch: 10,
+            },
+        }
+    }
+}
+
+/// Runs poll rounds until `shutdown`; a round in progress finishes first.
+pub async fn run(db: Db, service: ClipService, tick: Duration, shutdown: impl Future<Output = ()>) {
+    tracing::info!("clip poller started");
+    tokio::pin!(shutdown);
+    loop {
+        let pause = match service.poll_once(&db).await {
+            Ok(steps) if !steps.is_empty() => Duration::ZERO,
+            Ok(_) => tick,
+            Err(err) => {
+                tracing::error!(error = %err, "clip poll round failed");
+                tick
+            }
+        };
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+    tracing::info!("clip poller stopped");
+}
