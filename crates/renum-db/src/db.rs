@@ -81,6 +81,21 @@ impl Default for PoolSettings {
     }
 }
 
+/// A pooled connection idle longer than this is pinged before use. sqlx's default pings on
+/// every acquire: a round trip per acquire, which doubled the statements of an authenticated
+/// request (docs/BENCHMARKS.md); a connection that was just in use is known to be alive.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
+async fn ping_if_idle<C: sqlx::Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> std::result::Result<bool, sqlx::Error> {
+    if meta.idle_for >= PING_AFTER_IDLE {
+        conn.ping().await?;
+    }
+    Ok(true)
+}
+
 /// A connection pool on one engine. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -100,6 +115,8 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(settings.max_connections)
                     .acquire_timeout(settings.acquire_timeout)
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                     .connect_with(options)
                     .await?;
                 Ok(Db::Postgres(pool))
@@ -116,6 +133,8 @@ impl Db {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(settings.max_connections.min(8))
                     .acquire_timeout(settings.acquire_timeout)
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                     .connect_with(options)
                     .await?;
                 Ok(Db::Sqlite(pool))

@@ -87,10 +87,20 @@ impl Call {
     /// Queues the record: `status` is `None` when no response arrived. A successful inbound
     /// call may be left out by the sink's sampling; errors are always kept.
     pub fn finish(self, sink: &ApiLogSink, status: Option<u16>, response_body: Option<Value>) {
-        let success = status.is_some_and(|s| s < 400);
-        if self.direction == Direction::Inbound && success && !sink.keep_success() {
-            return;
+        if self.kept(sink, status) {
+            self.record(sink, status, response_body);
         }
+    }
+
+    /// The sampling decision of [`Call::finish`], taken once per call (it counts what it
+    /// leaves out): the HTTP middleware asks first, so it reads no body of a call it drops.
+    pub fn kept(&self, sink: &ApiLogSink, status: Option<u16>) -> bool {
+        let success = status.is_some_and(|s| s < 400);
+        !(self.direction == Direction::Inbound && success && !sink.keep_success())
+    }
+
+    /// Queues the record of a call [`Call::kept`] kept.
+    pub fn record(self, sink: &ApiLogSink, status: Option<u16>, response_body: Option<Value>) {
         let duration_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         let policy = sink.policy();
         let request_body = policy.body(&self.endpoint, self.request_body).map(Json);

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// What replaces a sensitive value, and a bearer/basic credential found in a string.
 pub const MASK: &str = "[REDACTED]";
@@ -90,57 +90,89 @@ impl RedactionPolicy {
     }
 
     /// Masks sensitive keys at any depth and sensitive text inside every string.
-    pub fn redact(&self, value: Value) -> Value {
+    pub fn redact(&self, mut value: Value) -> Value {
+        self.redact_in_place(&mut value);
+        value
+    }
+
+    /// [`RedactionPolicy::redact`] without rebuilding the document: every inbound response
+    /// passes here, and a list page holds hundreds of keys and strings, almost none of which
+    /// change (docs/BENCHMARKS.md).
+    fn redact_in_place(&self, value: &mut Value) {
         match value {
             Value::Object(map) => {
-                let mut out = Map::with_capacity(map.len());
-                for (key, v) in map {
-                    let key = self.redact_string(key);
-                    if self.is_sensitive_key(&key) {
-                        if self.key_action == KeyAction::Mask {
-                            out.insert(key, Value::String(MASK.to_owned()));
-                        }
-                    } else {
-                        out.insert(key, self.redact(v));
+                // A key is itself masked first (an email used as a key), then judged.
+                if map.keys().any(|k| self.masked(k).is_some()) {
+                    let old = std::mem::take(map);
+                    for (key, v) in old {
+                        let key = self.masked(&key).unwrap_or(key);
+                        map.insert(key, v);
                     }
                 }
-                Value::Object(out)
+                if self.key_action == KeyAction::Drop {
+                    map.retain(|key, _| !self.is_sensitive_key(key));
+                }
+                for (key, v) in map.iter_mut() {
+                    if self.is_sensitive_key(key) {
+                        *v = Value::String(MASK.to_owned());
+                    } else {
+                        self.redact_in_place(v);
+                    }
+                }
             }
-            Value::Array(items) => {
-                Value::Array(items.into_iter().map(|v| self.redact(v)).collect())
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_in_place(v)),
+            Value::String(s) => {
+                if let Some(masked) = self.masked(s) {
+                    *s = masked;
+                }
             }
-            Value::String(s) => Value::String(self.redact_string(s)),
-            scalar => scalar,
+            _ => {}
         }
     }
 
     pub fn is_sensitive_key(&self, key: &str) -> bool {
-        let normalized: String = key
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        self.sensitive_keys
-            .iter()
-            .any(|k| normalized.contains(k.as_str()))
+        // Normalized on the stack: this runs for every key of every logged body.
+        let mut stack = [0u8; 64];
+        let heap: Vec<u8>;
+        let normalized: &[u8] = if key.len() <= stack.len() {
+            let mut n = 0;
+            for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+                stack[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+            &stack[..n]
+        } else {
+            heap = key
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+                .collect();
+            &heap
+        };
+        self.sensitive_keys.iter().any(|k| {
+            let k = k.as_bytes();
+            k.is_empty() || normalized.windows(k.len()).any(|w| w == k)
+        })
     }
 
-    fn redact_string(&self, s: String) -> String {
+    /// `s` with credentials and emails masked, or `None` when nothing in it is sensitive.
+    fn masked(&self, s: &str) -> Option<String> {
         let s = if self.mask_credentials {
-            match mask_credentials(&s) {
-                Cow::Owned(masked) => masked,
+            mask_credentials(s)
+        } else {
+            Cow::Borrowed(s)
+        };
+        let out = if self.mask_emails {
+            match mask_emails(&s) {
+                Cow::Owned(masked) => Cow::Owned(masked),
                 Cow::Borrowed(_) => s,
             }
         } else {
             s
         };
-        if self.mask_emails {
-            match mask_emails(&s) {
-                Cow::Owned(masked) => masked,
-                Cow::Borrowed(_) => s,
-            }
-        } else {
-            s
+        match out {
+            Cow::Owned(masked) => Some(masked),
+            Cow::Borrowed(_) => None,
         }
     }
 

@@ -55,15 +55,19 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
             .into_response();
         }
     };
-    let request_body = json_of(&bytes);
     parts.extensions.insert(slot.clone());
     let call = Call::inbound(&route, method);
 
     let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
 
     let (parts, body) = response.into_parts();
+    // Sampling first: a call that is left out costs no body parsing.
+    if !call.kept(&state.logs, Some(parts.status.as_u16())) {
+        return Response::from_parts(parts, body);
+    }
+    let request_body = json_of(&bytes);
     let is_json = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -81,7 +85,7 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     if let Some(body) = request_body {
         call = call.request_body(body);
     }
-    call.finish(&state.logs, Some(parts.status.as_u16()), response_body);
+    call.record(&state.logs, Some(parts.status.as_u16()), response_body);
     Response::from_parts(parts, Body::from(bytes))
 }
 

@@ -221,6 +221,13 @@ async fn database_bytes(db: &Db) -> anyhow::Result<Option<i64>> {
 /// SQLite inserts them with the log writer's batch statement.
 async fn fill(db: &Db, month: Month, rows: u64) -> anyhow::Result<f64> {
     retention::ensure_partitions(db, Timestamp::from(month.start()), 0).await?;
+    if let Db::Postgres(pool) = db {
+        anyhow::ensure!(
+            month.partition_name() == "api_logs_2000_01",
+            "bench.QUIET_FILL_PARTITION names the bench's month"
+        );
+        sqlx::query(q::QUIET_FILL_PARTITION).execute(pool).await?;
+    }
     let (org, user) = (OrganizationId::new(), UserId::new());
     let start = month.start();
     let span_us = (month.next().start() - start)

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail, ensure};
 use clap::{Args, ValueEnum};
-use renum_db::ids::OrganizationId;
+use renum_db::ids::{OrganizationId, UserId};
 use renum_db::repo::PostFilter;
 use renum_db::{Access, Db, Engine, OrgScope};
 use serde::Serialize;
@@ -244,18 +244,21 @@ async fn scenarios(
                     c.get(&me).bearer_auth(&token)
                 })
                 .await?;
-                let baseline = pgbench::baseline(
-                    url,
-                    renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
-                    &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
-                    args.connections,
-                    args.duration,
-                )
-                .await?
-                .map(|rate| Baseline {
-                    what: "pgbench -M prepared, users.WITH_ORGANIZATION".into(),
-                    rate,
-                });
+                let baseline = match engine {
+                    Engine::Postgres => pgbench::baseline(
+                        url,
+                        renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
+                        &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
+                        args.connections,
+                        args.duration,
+                    )
+                    .await?
+                    .map(|rate| Baseline {
+                        what: "pgbench -M prepared, users.WITH_ORGANIZATION".into(),
+                        rate,
+                    }),
+                    Engine::Sqlite => Some(me_repo(db, s, args).await?),
+                };
                 http(
                     app.rps,
                     app,
@@ -366,10 +369,33 @@ async fn feed_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Bas
     })
 }
 
+/// `me`'s statement through renum_db on SQLite (no pgbench), from as many tasks.
+async fn me_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Baseline> {
+    let org: OrganizationId = s.org.parse().context("organization id")?;
+    let user: UserId = s.user.parse().context("user id")?;
+    let db = db.clone();
+    let rate = load::repeat(args.connections, args.duration, move || {
+        let db = db.clone();
+        async move {
+            db.conn()
+                .await?
+                .users(&OrgScope::trusted(org))
+                .with_organization(user)
+                .await?;
+            Ok(())
+        }
+    })
+    .await?;
+    Ok(Baseline {
+        what: "users.WITH_ORGANIZATION through renum_db, same connection count".into(),
+        rate,
+    })
+}
+
 async fn ingest(db: &Db, engine: Engine, url: &str, args: &BenchArgs) -> anyhow::Result<Report> {
     let baseline = match engine {
         Engine::Postgres => {
-            let (org, user) = (OrganizationId::new(), renum_db::ids::UserId::new());
+            let (org, user) = (OrganizationId::new(), UserId::new());
             let params = logs::sample_params(org, user);
             let params: Vec<(&str, Option<&str>)> = params
                 .iter()
