@@ -6,8 +6,10 @@
 //! instead of taking turns.
 
 use indicatif::ProgressBar;
-use renum_db::seed_catalogue::BulkTable;
-use sqlx::{PgConnection, SqliteConnection};
+use std::time::{Duration, Instant};
+
+use renum_db::seed_catalogue::{self, BulkTable};
+use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 use tokio::sync::mpsc;
 
 use super::rows::Rows;
@@ -47,6 +49,62 @@ pub async fn copy_postgres(
         table.table
     );
     Ok(written)
+}
+
+/// A foreign key or non-unique index dropped for the load: how to recreate it, comment
+/// included (statements spelled by the server, see `seed_catalogue::PG_DEFERRED_SCHEMA`).
+pub struct Deferred {
+    create: String,
+    comment: String,
+    is_index: bool,
+}
+
+/// Drops the foreign keys and non-unique indexes of `tables` inside `tx`, to be recreated by
+/// [`restore_schema`] in the same transaction: nothing else sees the tables without them,
+/// and if the seed fails the rollback brings them back.
+pub async fn defer_schema(tx: &mut PgConnection, tables: &[&str]) -> anyhow::Result<Vec<Deferred>> {
+    sqlx::query(seed_catalogue::PG_INDEX_BUILD_MEMORY)
+        .execute(&mut *tx)
+        .await?;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(seed_catalogue::PG_DEFERRED_SCHEMA)
+        .bind(tables)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut deferred = Vec::with_capacity(rows.len());
+    for (drop, create, comment) in rows {
+        sqlx::query(AssertSqlSafe(drop)).execute(&mut *tx).await?;
+        let is_index = create.starts_with("CREATE ");
+        deferred.push(Deferred {
+            create,
+            comment,
+            is_index,
+        });
+    }
+    Ok(deferred)
+}
+
+/// Recreates what [`defer_schema`] dropped: the indexes (one sorted build each), then the
+/// foreign keys, which PostgreSQL validates against every loaded row as it adds them.
+/// Returns the time each half took, as report steps.
+pub async fn restore_schema(
+    tx: &mut PgConnection,
+    deferred: &[Deferred],
+) -> anyhow::Result<[(&'static str, Duration); 2]> {
+    let mut took = [
+        ("build indexes", Duration::ZERO),
+        ("validate FKs", Duration::ZERO),
+    ];
+    for item in deferred {
+        let step = Instant::now();
+        sqlx::query(AssertSqlSafe(item.create.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(AssertSqlSafe(item.comment.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        took[usize::from(!item.is_index)].1 += step.elapsed();
+    }
+    Ok(took)
 }
 
 /// Encodes rows into COPY chunks until the rows end or the receiver hangs up.

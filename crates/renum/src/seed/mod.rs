@@ -6,6 +6,14 @@
 //! ([`rows`]), and everything is written through the bulk paths of [`load`]. Every row
 //! satisfies the schema's constraints: the database checks them all during the load.
 //!
+//! On PostgreSQL the tenant tables load in one transaction and api_logs in another; each
+//! first drops its tables' foreign keys and non-unique indexes and, after the COPYs,
+//! recreates them from the server's own definitions: each index is built with one sort and
+//! each foreign key is validated against every row by one join when it is added, instead of
+//! an index insertion and a locking parent lookup per row. Nothing outside the transaction sees the tables without them, and
+//! a failed seed rolls back to the migrated schema. CHECK, NOT NULL and UNIQUE are enforced
+//! row by row as before.
+//!
 //! This is an operator tool: it writes whole tenants with the statements of
 //! `renum_db::seed_catalogue` and never reads tenant data on anyone's behalf, so it does not
 //! go through `OrgScope`.
@@ -23,7 +31,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use renum_db::retention::{self, Month};
 use renum_db::seed_catalogue::{self, BulkTable};
+use renum_db::sql_types::Timestamp;
 use renum_db::{Db, migrate};
 
 pub use password::PASSWORD;
@@ -158,22 +168,41 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
         MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
     };
     let mut loaded = Vec::new();
-    let mut commit = None;
+    // Non-table steps after the loads (PostgreSQL), in the order they ran.
+    let mut after_load = Vec::new();
     match db {
         Db::Postgres(pool) => {
-            // api_logs has no foreign keys, so its two stretches load on connections of their
-            // own while the tenant tables load on a third: the server works on both cores.
-            // Each stream is one transaction, and all commit only once every load succeeded,
-            // so a failed seed leaves nothing behind.
+            // Monthly partitions first, as `renum logs partitions` would make them: rows
+            // land in their month's partition instead of the default one (which would then
+            // block creating that month's partition). They are created (empty, committed)
+            // before the load, so a failed seed may leave them behind, as harmless as those
+            // `renum logs partitions` makes ahead of time.
+            let step = Instant::now();
+            let (first, months) = log_months(options.anchor);
+            retention::ensure_partitions(db, first, months).await?;
+            steps.push(Step {
+                name: "partitions",
+                rows: None,
+                elapsed: step.elapsed(),
+            });
+
+            // Two connections, one transaction each, so the server works on both cores:
+            // the tenant tables on one, api_logs (no foreign keys) on the other. Both commit
+            // only once every load succeeded, so a failed seed leaves nothing behind. Each
+            // transaction drops its tables' non-unique indexes (and foreign keys) and
+            // rebuilds them after the COPY: on api_logs, inserting every row into
+            // api_logs_organization_id_created_at_idx at a random place took 34 s per month
+            // of logs against 11 s without it plus 3 s to build it (docs/BENCHMARKS.md).
             anyhow::ensure!(
-                pool.options().get_max_connections() >= 3,
-                "renum seed loads on three connections; raise --db-max-connections to 3 or more"
+                pool.options().get_max_connections() >= 2,
+                "renum seed loads on two connections; raise --db-max-connections to 2 or more"
             );
             let mut tenants_tx = pool.begin().await?;
-            let mut early_tx = pool.begin().await?;
-            let mut late_tx = pool.begin().await?;
+            let mut logs_tx = pool.begin().await?;
             let tenants = async {
                 let mut loaded = Vec::new();
+                let tables: Vec<&str> = streams.iter().map(|(t, ..)| t.table).collect();
+                let deferred = load::defer_schema(&mut tenants_tx, &tables).await?;
                 for (table, total, rows) in streams {
                     let bar = progress_bar(&bars, table.table, total);
                     let step = Instant::now();
@@ -181,25 +210,32 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
                     bar.finish();
                     loaded.push((table.table, step.elapsed()));
                 }
-                anyhow::Ok(loaded)
+                let rebuilt = load::restore_schema(&mut tenants_tx, &deferred).await?;
+                anyhow::Ok((loaded, rebuilt))
             };
             let log_bar = progress_bar(&bars, logs.table, sizes.api_logs);
-            let step = Instant::now();
-            let (tenants, early, late) = tokio::join!(
-                tenants,
-                load::copy_postgres(&mut early_tx, &logs, Box::new(early_logs), &log_bar),
-                load::copy_postgres(&mut late_tx, &logs, Box::new(late_logs), &log_bar),
-            );
-            loaded.extend(tenants?);
-            early?;
-            late?;
-            log_bar.finish();
-            loaded.push((logs.table, step.elapsed()));
+            let api_logs = async {
+                let deferred = load::defer_schema(&mut logs_tx, &[logs.table]).await?;
+                let step = Instant::now();
+                for part in [early_logs, late_logs] {
+                    load::copy_postgres(&mut logs_tx, &logs, Box::new(part), &log_bar).await?;
+                }
+                log_bar.finish();
+                let copied = step.elapsed();
+                let [(_, indexed), _] = load::restore_schema(&mut logs_tx, &deferred).await?;
+                anyhow::Ok((copied, indexed))
+            };
+            let (tenants, api_logs) = tokio::join!(tenants, api_logs);
+            let (tenants, rebuilt) = tenants?;
+            let (copied, indexed) = api_logs?;
+            loaded.extend(tenants);
+            loaded.push((logs.table, copied));
+            after_load.extend(rebuilt);
+            after_load.push(("api_logs index", indexed));
             let step = Instant::now();
             tenants_tx.commit().await?;
-            early_tx.commit().await?;
-            late_tx.commit().await?;
-            commit = Some(step.elapsed());
+            logs_tx.commit().await?;
+            after_load.push(("commit", step.elapsed()));
         }
         Db::Sqlite(pool) => {
             let mut conn = pool.acquire().await?;
@@ -235,9 +271,9 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
             elapsed,
         });
     }
-    if let Some(elapsed) = commit {
+    for (name, elapsed) in after_load {
         steps.push(Step {
-            name: "commit",
+            name,
             rows: None,
             elapsed,
         });
@@ -252,6 +288,20 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
         elapsed: started.elapsed(),
         login_email: world.login_email().to_owned(),
     })
+}
+
+/// The first month of api_logs before `anchor` and how many months follow it up to the
+/// anchor's own (the arguments of `retention::ensure_partitions`).
+fn log_months(anchor: NaiveDate) -> (Timestamp, u32) {
+    let end = anchor.and_time(chrono::NaiveTime::MIN).and_utc();
+    let start = end - chrono::Duration::microseconds(rows::ApiLogs::SPAN);
+    let (mut month, last) = (Month::containing(start), Month::containing(end));
+    let mut after = 0;
+    while month < last {
+        month = month.next();
+        after += 1;
+    }
+    (Timestamp::from(start), after)
 }
 
 fn progress_bar(bars: &MultiProgress, table: &'static str, total: u64) -> ProgressBar {

@@ -366,8 +366,8 @@ fn external_post_id(platform: &str, n: u64) -> String {
 /// outbound calls to OpusClip and the social platforms, with their errors and timeouts.
 ///
 /// The rows are made in consecutive stretches of time ([`ApiLogs::halves`]), each from its own
-/// PRNG stream, so PostgreSQL can load the stretches side by side and SQLite one after the
-/// other, with the same data.
+/// PRNG stream, so the stretches could be generated or loaded side by side with the same
+/// data; both engines load them one after the other, so ids follow time.
 pub struct ApiLogs {
     world: Arc<World>,
     rng: Xoshiro256PlusPlus,
@@ -395,7 +395,7 @@ impl ApiLogs {
         }
     }
 
-    /// The `total` rows as two stretches of time: one COPY per core on PostgreSQL.
+    /// The `total` rows as two stretches of time.
     pub fn halves(world: &Arc<World>, seed: u64, total: u64) -> [ApiLogs; 2] {
         [0, 1].map(|p| Self::part(world.clone(), seed, total, p, 2))
     }
