@@ -96,6 +96,11 @@ async fn ping_if_idle<C: sqlx::Connection>(
     Ok(true)
 }
 
+/// Every pool checkout is a TRACE event on `sqlx::pool::acquire` (with its wait), filtered
+/// out unless `RUST_LOG` asks for it: how an operator sees acquire waits, and how the tests
+/// count the checkouts of one request.
+const ACQUIRE_EVENT: log::LevelFilter = log::LevelFilter::Trace;
+
 /// A connection pool on one engine. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -117,6 +122,7 @@ impl Db {
                     .acquire_timeout(settings.acquire_timeout)
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                    .acquire_time_level(ACQUIRE_EVENT)
                     .connect_with(options)
                     .await?;
                 Ok(Db::Postgres(pool))
@@ -135,6 +141,7 @@ impl Db {
                     .acquire_timeout(settings.acquire_timeout)
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                    .acquire_time_level(ACQUIRE_EVENT)
                     .connect_with(options)
                     .await?;
                 Ok(Db::Sqlite(pool))

@@ -13,7 +13,7 @@ use renum_db::models::{
     UserWithOrganization,
 };
 use renum_db::sql_types::{Json, Timestamp};
-use renum_db::{Access, Db, OrgScope, Tx};
+use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
 use super::throttle::{AccountPolicy, IpLimiter};
 use super::{AppError, passwords, tokens, validate};
@@ -248,15 +248,15 @@ impl Auth {
         })
     }
 
-    /// The caller behind a bearer token, or 401. One query; plus, at most once per
+    /// The caller behind a bearer token, or 401. One query on `conn` (the request's
+    /// connection, so a read handler runs on the same one); plus, at most once per
     /// `touch_interval`, a write of `last_seen_at`.
-    pub async fn authenticate(&self, token: &str) -> Result<Caller, AppError> {
+    pub async fn authenticate(&self, conn: &mut Conn, token: &str) -> Result<Caller, AppError> {
         if !tokens::well_formed(token) {
             return Err(AppError::Unauthorized("invalid or expired session"));
         }
         let now = Timestamp::now();
         let idle_since = ago(now, self.config.idle_timeout);
-        let mut conn = self.db.conn().await?;
         let auth = conn
             .sessions()
             .authenticate(&tokens::hash(token), now, idle_since)
@@ -308,15 +308,6 @@ impl Auth {
         Ok(revoked)
     }
 
-    /// The seed's getCurrentUser: the caller with its organization, in one query.
-    pub async fn me(&self, caller: &Caller) -> Result<UserWithOrganization, AppError> {
-        let mut conn = self.db.conn().await?;
-        Ok(conn
-            .users(&caller.scope)
-            .with_organization(caller.user_id)
-            .await?)
-    }
-
     async fn issue_session(
         &self,
         tx: &mut Tx,
@@ -341,6 +332,14 @@ impl Auth {
             .await?;
         Ok(IssuedSession { token, expires_at })
     }
+}
+
+/// The seed's getCurrentUser: the caller with its organization, in one query.
+pub async fn me(conn: &mut Conn, caller: &Caller) -> Result<UserWithOrganization, AppError> {
+    Ok(conn
+        .users(&caller.scope)
+        .with_organization(caller.user_id)
+        .await?)
 }
 
 fn invalid_credentials() -> AppError {

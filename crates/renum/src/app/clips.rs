@@ -16,7 +16,7 @@ use renum_db::models::{
     ClipInsert, ClipProjectInsert, ClipProjectRow, ClipProjectUpdate, VideoRow,
 };
 use renum_db::sql_types::{StringList, Timestamp};
-use renum_db::{Access, Db, OrgScope};
+use renum_db::{Access, Conn, Db, OrgScope};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
@@ -254,7 +254,7 @@ impl ClipService {
         options: ClipOptions,
     ) -> Result<ClipProjectRow, AppError> {
         options.validate()?;
-        let video = videos::get(db, caller, video_id).await?;
+        let video = videos::get(&mut db.conn().await?, caller, video_id).await?;
         let source = [&video.video_raw_url, &video.video_processed_url]
             .into_iter()
             .flatten()
@@ -338,27 +338,21 @@ impl ClipService {
 
     pub async fn get(
         &self,
-        db: &Db,
+        conn: &mut Conn,
         caller: &Caller,
         id: ClipProjectId,
     ) -> Result<ClipProjectRow, AppError> {
-        Ok(db
-            .conn()
-            .await?
-            .clip_projects(&caller.scope)
-            .get(id)
-            .await?)
+        Ok(conn.clip_projects(&caller.scope).get(id).await?)
     }
 
     /// A video's clip projects, newest first (404 for an unknown video): where a failed
     /// video's reason is.
     pub async fn projects_of(
         &self,
-        db: &Db,
+        conn: &mut Conn,
         caller: &Caller,
         video_id: VideoId,
     ) -> Result<Vec<ClipProjectRow>, AppError> {
-        let mut conn = db.conn().await?;
         conn.videos(&caller.scope).get(video_id).await?;
         Ok(conn
             .clip_projects(&caller.scope)
@@ -369,11 +363,10 @@ impl ClipService {
     /// A source video's clips in the provider's order (404 for an unknown video).
     pub async fn clips(
         &self,
-        db: &Db,
+        conn: &mut Conn,
         caller: &Caller,
         video_id: VideoId,
     ) -> Result<Vec<VideoRow>, AppError> {
-        let mut conn = db.conn().await?;
         conn.videos(&caller.scope).get(video_id).await?;
         Ok(conn
             .videos(&caller.scope)

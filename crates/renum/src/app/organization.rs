@@ -9,7 +9,7 @@ use renum_db::models::{
     OrganizationRow, OrganizationUpdate, Page, UserInsert, UserRow, UserUpdate,
 };
 use renum_db::sql_types::Timestamp;
-use renum_db::{Access, Db};
+use renum_db::{Access, Conn, Db};
 use serde_json::json;
 
 use super::auth::{AuditEvent, Caller, ClientMeta, audit};
@@ -26,8 +26,8 @@ fn require(caller: &Caller, allowed: &[Role], what: &'static str) -> Result<(), 
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 
-pub async fn get(db: &Db, caller: &Caller) -> Result<OrganizationRow, AppError> {
-    Ok(db.conn().await?.organization(&caller.scope).get().await?)
+pub async fn get(conn: &mut Conn, caller: &Caller) -> Result<OrganizationRow, AppError> {
+    Ok(conn.organization(&caller.scope).get().await?)
 }
 
 pub struct OrganizationPatch {
@@ -100,17 +100,12 @@ pub async fn delete(
 }
 
 pub async fn members(
-    db: &Db,
+    conn: &mut Conn,
     caller: &Caller,
     after: Option<(Timestamp, UserId)>,
     limit: i64,
 ) -> Result<Page<UserRow, (Timestamp, UserId)>, AppError> {
-    Ok(db
-        .conn()
-        .await?
-        .users(&caller.scope)
-        .list(after, limit)
-        .await?)
+    Ok(conn.users(&caller.scope).list(after, limit).await?)
 }
 
 pub struct NewMember {

@@ -7,7 +7,7 @@ use renum_db::ids::{PostId, VideoId};
 use renum_db::models::{Page, PostInsert, PostUpdate, PostWithVideo};
 use renum_db::repo::PostFilter;
 use renum_db::sql_types::{StringList, Timestamp};
-use renum_db::{Access, Db, Tx};
+use renum_db::{Access, Conn, Db, Tx};
 
 use super::AppError;
 use super::auth::Caller;
@@ -142,26 +142,19 @@ pub async fn create(db: &Db, caller: &Caller, new: NewPost) -> Result<PostWithVi
     Ok(post)
 }
 
-pub async fn get(db: &Db, caller: &Caller, id: PostId) -> Result<PostWithVideo, AppError> {
-    Ok(db
-        .conn()
-        .await?
-        .posts(&caller.scope)
-        .get_with_video(id)
-        .await?)
+pub async fn get(conn: &mut Conn, caller: &Caller, id: PostId) -> Result<PostWithVideo, AppError> {
+    Ok(conn.posts(&caller.scope).get_with_video(id).await?)
 }
 
 /// The calendar: one statement per page, whatever the page size (posts.LIST_WITH_VIDEO).
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     caller: &Caller,
     filter: &PostFilter,
     after: Option<(Timestamp, PostId)>,
     limit: i64,
 ) -> Result<Page<PostWithVideo, (Timestamp, PostId)>, AppError> {
-    Ok(db
-        .conn()
-        .await?
+    Ok(conn
         .posts(&caller.scope)
         .list_with_video(filter, after, limit)
         .await?)

@@ -6,7 +6,7 @@ use renum_db::ids::VideoId;
 use renum_db::models::{Page, VideoInsert, VideoRow, VideoUpdate};
 use renum_db::repo::VideoFilter;
 use renum_db::sql_types::Timestamp;
-use renum_db::{Access, Db};
+use renum_db::{Access, Conn, Db};
 
 use super::auth::Caller;
 use super::{AppError, validate};
@@ -72,20 +72,18 @@ pub async fn create(db: &Db, caller: &Caller, new: NewVideo) -> Result<VideoRow,
         .await?)
 }
 
-pub async fn get(db: &Db, caller: &Caller, id: VideoId) -> Result<VideoRow, AppError> {
-    Ok(db.conn().await?.videos(&caller.scope).get(id).await?)
+pub async fn get(conn: &mut Conn, caller: &Caller, id: VideoId) -> Result<VideoRow, AppError> {
+    Ok(conn.videos(&caller.scope).get(id).await?)
 }
 
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     caller: &Caller,
     filter: &VideoFilter,
     after: Option<(Timestamp, VideoId)>,
     limit: i64,
 ) -> Result<Page<VideoRow, (Timestamp, VideoId)>, AppError> {
-    Ok(db
-        .conn()
-        .await?
+    Ok(conn
         .videos(&caller.scope)
         .list(filter, after, limit)
         .await?)

@@ -223,8 +223,32 @@ api_test! {
             create_post(app, &acct, &video, json!({})).await;
         }
         let forty = statements::during(app, &acct.token, "/v1/posts?limit=200").await;
-        assert!(one >= 2, "the counter sees the session check and the list: {one}");
-        assert_eq!(forty, one, "one list statement whatever the page holds");
+        assert!(one.statements >= 2, "the counter sees the session check and the list: {one:?}");
+        assert_eq!(forty.statements, one.statements, "one list statement whatever the page holds");
+        assert_eq!(forty.acquires, 1, "the session check and the list share one connection");
         assert_eq!(count(app.db(), "SELECT count(*) FROM posts").await, 40);
+    }
+
+    async fn every_read_route_checks_the_session_and_reads_on_one_connection(app) {
+        let acct = app.signup("r@example.com", "Reader").await;
+        let video = create_video(app, &acct, "V", json!({})).await;
+        let post = create_post(app, &acct, &video, json!({})).await;
+        let (v, p) = (video["id"].as_str().unwrap(), post["id"].as_str().unwrap());
+        for path in [
+            "/v1/me".to_owned(),
+            "/v1/organization".to_owned(),
+            "/v1/organization/members".to_owned(),
+            "/v1/videos".to_owned(),
+            format!("/v1/videos/{v}"),
+            format!("/v1/videos/{v}/clips"),
+            format!("/v1/videos/{v}/clip-projects"),
+            "/v1/posts".to_owned(),
+            format!("/v1/posts/{p}"),
+            "/v1/api-logs".to_owned(),
+        ] {
+            let c = statements::during(app, &acct.token, &path).await;
+            assert_eq!(c.acquires, 1, "{path}: one pool checkout, not one per step: {c:?}");
+            assert!(c.statements >= 2, "{path}: the session check and the read: {c:?}");
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! Counts the SQL statements one request issues: sqlx emits one `sqlx::query` event per
-//! statement; a tracing layer attributes each to the `request` span (by its request id) it
-//! ran under, so requests of tests running in parallel do not mix.
+//! Counts the SQL statements and the pool checkouts of one request: sqlx emits one
+//! `sqlx::query` event per statement and one `sqlx::pool::acquire` event per checkout; a
+//! tracing layer attributes each to the `request` span (by its request id) it ran under, so
+//! requests of tests running in parallel do not mix.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, Once};
@@ -13,7 +14,15 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::helpers::TestApp;
 
-static COUNTS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+static COUNTS: Mutex<Option<HashMap<String, Counts>>> = Mutex::new(None);
+
+/// What one request did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub statements: usize,
+    /// Pool checkouts; each costs a ping when the connection goes back.
+    pub acquires: usize,
+}
 static INSTALL: Once = Once::new();
 
 struct RequestId(String);
@@ -48,38 +57,47 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for CountStatements {
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
-            return;
-        }
+        let count: fn(&mut Counts) = match event.metadata().target() {
+            "sqlx::query" => |c| c.statements += 1,
+            "sqlx::pool::acquire" => |c| c.acquires += 1,
+            _ => return,
+        };
         let Some(scope) = ctx.event_scope(event) else {
             return;
         };
         for span in scope {
             if let Some(RequestId(id)) = span.extensions().get::<RequestId>() {
-                *COUNTS
-                    .lock()
-                    .unwrap()
-                    .get_or_insert_with(HashMap::new)
-                    .entry(id.clone())
-                    .or_default() += 1;
+                count(
+                    COUNTS
+                        .lock()
+                        .unwrap()
+                        .get_or_insert_with(HashMap::new)
+                        .entry(id.clone())
+                        .or_default(),
+                );
                 return;
             }
         }
     }
 }
 
-/// The fewest SQL statements a GET of `path` issued over three requests: a request that
-/// happens to open a pool connection (SQLite's connect pragmas) or refresh the session's
-/// last_seen_at issues a few more, while an N+1 list issues more on every request.
-pub async fn during(app: &TestApp, token: &str, path: &str) -> usize {
-    let mut fewest = usize::MAX;
+/// The fewest statements and checkouts a GET of `path` took over three requests: a request
+/// that happens to open a pool connection (SQLite's connect pragmas) or refresh the
+/// session's last_seen_at issues a few more, while an N+1 list issues more on every request.
+pub async fn during(app: &TestApp, token: &str, path: &str) -> Counts {
+    let mut fewest = Counts {
+        statements: usize::MAX,
+        acquires: usize::MAX,
+    };
     for _ in 0..3 {
-        fewest = fewest.min(once(app, token, path).await);
+        let c = once(app, token, path).await;
+        fewest.statements = fewest.statements.min(c.statements);
+        fewest.acquires = fewest.acquires.min(c.acquires);
     }
     fewest
 }
 
-async fn once(app: &TestApp, token: &str, path: &str) -> usize {
+async fn once(app: &TestApp, token: &str, path: &str) -> Counts {
     INSTALL.call_once(|| {
         tracing::subscriber::set_global_default(
             tracing_subscriber::registry().with(CountStatements),
@@ -101,5 +119,5 @@ async fn once(app: &TestApp, token: &str, path: &str) -> usize {
         .unwrap()
         .get_or_insert_with(HashMap::new)
         .remove(&request_id)
-        .unwrap_or(0)
+        .unwrap_or_default()
 }

@@ -1,6 +1,5 @@
 //! `GET /v1/api-logs`: the caller's organization's API logs (owner and admins).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use renum_db::Access;
 use renum_db::enums::{Direction, Role};
@@ -10,12 +9,10 @@ use renum_db::sql_types::Timestamp;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::app::auth::Caller;
-use crate::http::AppState;
 use crate::http::cursor;
 use crate::http::dto::Page;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{ApiQuery, Reader};
 
 #[derive(Deserialize, IntoParams)]
 pub struct ApiLogQuery {
@@ -36,8 +33,7 @@ pub struct ApiLogQuery {
 #[utoipa::path(get, path = "/v1/api-logs", tag = "api-logs", security(("bearer" = [])), params(ApiLogQuery),
     responses((status = 200, body = Page<ApiLogRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiQuery(q): ApiQuery<ApiLogQuery>,
 ) -> Result<axum::Json<Page<ApiLogRow>>, ApiError> {
     if !matches!(caller.role, Role::Owner | Role::Admin) {
@@ -70,10 +66,7 @@ pub async fn list(
         to: q.to.map(utc),
     };
     let after = q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?;
-    let page = state
-        .db
-        .conn()
-        .await?
+    let page = conn
         .api_logs_of(&caller.scope)
         .list(&filter, after, cursor::limit(q.limit)?)
         .await?;

@@ -12,7 +12,7 @@ use crate::app::clips::{ClipOptions, Step};
 use crate::http::AppState;
 use crate::http::dto::{ClipProject, Video};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 /// Sends the video to OpusClip: the video needs an http(s) source URL and must be a draft
 /// (or failed); the organization needs an OpusClip key. The video becomes `processing`; the
@@ -43,10 +43,10 @@ pub struct ClipProjectList {
     responses((status = 200, body = ClipProjectList), (status = 404, body = ErrorBody)))]
 pub async fn of_video(
     State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiPath(id): ApiPath<VideoId>,
 ) -> Result<axum::Json<ClipProjectList>, ApiError> {
-    let rows = state.clips.projects_of(&state.db, &caller, id).await?;
+    let rows = state.clips.projects_of(&mut conn, &caller, id).await?;
     Ok(axum::Json(ClipProjectList {
         items: rows.into_iter().map(ClipProject::from).collect(),
     }))
@@ -58,11 +58,11 @@ pub async fn of_video(
     responses((status = 200, body = ClipProject), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiPath(id): ApiPath<ClipProjectId>,
 ) -> Result<axum::Json<ClipProject>, ApiError> {
     Ok(axum::Json(
-        state.clips.get(&state.db, &caller, id).await?.into(),
+        state.clips.get(&mut conn, &caller, id).await?.into(),
     ))
 }
 
@@ -78,10 +78,10 @@ pub struct ClipList {
     responses((status = 200, body = ClipList), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiPath(id): ApiPath<VideoId>,
 ) -> Result<axum::Json<ClipList>, ApiError> {
-    let clips = state.clips.clips(&state.db, &caller, id).await?;
+    let clips = state.clips.clips(&mut conn, &caller, id).await?;
     Ok(axum::Json(ClipList {
         items: clips.into_iter().map(Video::from).collect(),
     }))

@@ -13,17 +13,16 @@ use crate::http::AppState;
 use crate::http::cursor;
 use crate::http::dto::{Organization, Page, User};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 /// The caller's organization.
 #[utoipa::path(get, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
     responses((status = 200, body = Organization), (status = 401, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
 ) -> Result<axum::Json<Organization>, ApiError> {
     Ok(axum::Json(
-        organization::get(&state.db, &caller).await?.into(),
+        organization::get(&mut conn, &caller).await?.into(),
     ))
 }
 
@@ -87,8 +86,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/v1/organization/members", tag = "organization", security(("bearer" = [])),
     params(ListQuery), responses((status = 200, body = Page<User>), (status = 401, body = ErrorBody)))]
 pub async fn members(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<axum::Json<Page<User>>, ApiError> {
     let after = q
@@ -96,7 +94,7 @@ pub async fn members(
         .as_deref()
         .map(cursor::decode::<UserId>)
         .transpose()?;
-    let page = organization::members(&state.db, &caller, after, cursor::limit(q.limit)?).await?;
+    let page = organization::members(&mut conn, &caller, after, cursor::limit(q.limit)?).await?;
     Ok(axum::Json(Page {
         next_cursor: page.next.as_ref().map(cursor::encode),
         items: page.items.into_iter().map(User::from).collect(),

@@ -19,7 +19,7 @@ use crate::http::AppState;
 use crate::http::cursor;
 use crate::http::dto::{Page, Post};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -82,8 +82,7 @@ pub struct PostListQuery {
 #[utoipa::path(get, path = "/v1/posts", tag = "posts", security(("bearer" = [])),
     params(PostListQuery), responses((status = 200, body = Page<Post>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiQuery(q): ApiQuery<PostListQuery>,
 ) -> Result<axum::Json<Page<Post>>, ApiError> {
     let after = q
@@ -97,7 +96,7 @@ pub async fn list(
         status: q.status,
         platform: q.platform,
     };
-    let page = posts::list(&state.db, &caller, &filter, after, cursor::limit(q.limit)?).await?;
+    let page = posts::list(&mut conn, &caller, &filter, after, cursor::limit(q.limit)?).await?;
     Ok(axum::Json(Page {
         next_cursor: page.next.as_ref().map(cursor::encode),
         items: page.items.into_iter().map(Post::from).collect(),
@@ -109,11 +108,10 @@ pub async fn list(
     params(("id" = String, Path, description = "post id")),
     responses((status = 200, body = Post), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiPath(id): ApiPath<PostId>,
 ) -> Result<axum::Json<Post>, ApiError> {
-    Ok(axum::Json(posts::get(&state.db, &caller, id).await?.into()))
+    Ok(axum::Json(posts::get(&mut conn, &caller, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

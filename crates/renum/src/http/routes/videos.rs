@@ -14,7 +14,7 @@ use crate::http::AppState;
 use crate::http::cursor;
 use crate::http::dto::{Page, Video, present};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,8 +61,7 @@ pub struct VideoListQuery {
 #[utoipa::path(get, path = "/v1/videos", tag = "videos", security(("bearer" = [])),
     params(VideoListQuery), responses((status = 200, body = Page<Video>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiQuery(q): ApiQuery<VideoListQuery>,
 ) -> Result<axum::Json<Page<Video>>, ApiError> {
     let after = q
@@ -74,7 +73,7 @@ pub async fn list(
         status: q.status,
         module_type: q.module_type,
     };
-    let page = videos::list(&state.db, &caller, &filter, after, cursor::limit(q.limit)?).await?;
+    let page = videos::list(&mut conn, &caller, &filter, after, cursor::limit(q.limit)?).await?;
     Ok(axum::Json(Page {
         next_cursor: page.next.as_ref().map(cursor::encode),
         items: page.items.into_iter().map(Video::from).collect(),
@@ -86,12 +85,11 @@ pub async fn list(
     params(("id" = String, Path, description = "video id")),
     responses((status = 200, body = Video), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
+    Reader { caller, mut conn }: Reader,
     ApiPath(id): ApiPath<VideoId>,
 ) -> Result<axum::Json<Video>, ApiError> {
     Ok(axum::Json(
-        videos::get(&state.db, &caller, id).await?.into(),
+        videos::get(&mut conn, &caller, id).await?.into(),
     ))
 }
 
