@@ -560,6 +560,14 @@ catalogue! {
             "AND (created_at, id) < ($7, $8) ORDER BY created_at DESC, id DESC LIMIT $9"
         )];
     }
+    server {
+        // What a measurement ran on (`renum bench --doc`). PostgreSQL's form of
+        // `SHOW server_version`, because only a SELECT can be prepared and EXPLAINed.
+        VERSION => [
+            pg: "SELECT current_setting('server_version')",
+            sqlite: "SELECT sqlite_version()"
+        ];
+    }
 }
 
 /// Statements that exist on PostgreSQL only: maintenance of `api_logs`' monthly partitions.

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+use crate::catalogue;
 use crate::error::{Error, Result};
 use crate::repo;
 use crate::scope::OrgScope;
@@ -171,6 +172,23 @@ impl Db {
         Ok(match self {
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        })
+    }
+
+    /// The server's version (PostgreSQL's `server_version`, the SQLite library's), for
+    /// reports that say what they measured.
+    pub async fn server_version(&self) -> Result<String> {
+        Ok(match self {
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(catalogue::postgres::server::VERSION)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(catalogue::sqlite::server::VERSION)
+                    .fetch_one(pool)
+                    .await?
+            }
         })
     }
 

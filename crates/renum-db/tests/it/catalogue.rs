@@ -30,3 +30,11 @@ both_engines! {
         assert!(failures.is_empty(), "statements that do not prepare:\n{}", failures.join("\n"));
     }
 }
+
+both_engines! {
+    async fn server_version_names_a_release(t) {
+        let version = t.db.server_version().await.unwrap();
+        let (major, _) = version.split_once('.').unwrap_or_else(|| panic!("{version:?}"));
+        assert!(major.parse::<u32>().is_ok(), "{version:?}");
+    }
+}

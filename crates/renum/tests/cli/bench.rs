@@ -1,6 +1,7 @@
 //! `renum bench` end to end on both engines, as small and short as it goes: a seeded
 //! database, a real `renum serve` on loopback, every scenario but signin (argon2 by design)
-//! for one second. It checks that each scenario runs and reports, never a speed.
+//! for one second. It checks that each scenario runs and reports, never a speed, and that
+//! `--doc` writes the run into its engine's section of a Markdown file and nothing else.
 
 use std::time::Duration;
 
@@ -73,6 +74,18 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         }
         assert!(up, "{engine:?}: the server did not come up");
 
+        // The other engine's section and the prose around must come out byte for byte.
+        let other = match engine {
+            Engine::Postgres => "sqlite",
+            Engine::Sqlite => "postgres",
+        };
+        let prose = format!(
+            "# Benchmarks\n\nHand-written prose.\n\n<!-- renum bench: BEGIN {other} -->\n\
+             figures of the other engine\n<!-- renum bench: END {other} -->\n"
+        );
+        let doc = data_dir.path().join("BENCHMARKS.md");
+        std::fs::write(&doc, &prose).unwrap();
+
         let out = renum(
             &t.url,
             &[
@@ -89,9 +102,13 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 "2",
                 "--email",
                 &email,
+                "--password",
+                renum::seed::PASSWORD,
                 "--purge-rows",
                 "2000",
                 "--json",
+                "--doc",
+                doc.to_str().unwrap(),
             ],
         )
         .await;
@@ -134,6 +151,39 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         assert_eq!(purge["delete_rows"], 2000, "{engine:?}: {purge}");
         let dropped = if engine == Engine::Postgres { 2000 } else { 0 };
         assert_eq!(purge["drop_rows"], dropped, "{engine:?}: {purge}");
+
+        let written = std::fs::read_to_string(&doc).unwrap();
+        let (kept, section) = written
+            .split_once(&format!(
+                "\n<!-- renum bench: BEGIN {} -->\n",
+                engine.as_str()
+            ))
+            .unwrap_or_else(|| panic!("{engine:?}: no section appended:\n{written}"));
+        assert_eq!(
+            kept, prose,
+            "{engine:?}: the prose and the other section changed"
+        );
+        let section = section
+            .strip_suffix(&format!("<!-- renum bench: END {} -->\n", engine.as_str()))
+            .unwrap_or_else(|| panic!("{engine:?}: the section does not end the file:\n{written}"));
+        assert!(section.starts_with("### Latest run: "), "{section}");
+        for name in names {
+            assert!(
+                section.contains(&format!("\n| {name} | ")),
+                "{engine:?}: no {name} row:\n{section}"
+            );
+        }
+        assert!(
+            section.contains(&format!("bench --url {base} ")),
+            "{section}"
+        );
+        // Passwords are masked: the flag's, and the database URL's (from DATABASE_URL).
+        assert!(!section.contains(renum::seed::PASSWORD), "{section}");
+        let redacted = renum_db::redact_url(&t.url);
+        assert!(section.contains(&format!("`{redacted}`")), "{section}");
+        if redacted != t.url {
+            assert!(!section.contains(&t.url), "{section}");
+        }
         t.cleanup().await;
     }
 }

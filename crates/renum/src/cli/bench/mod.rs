@@ -2,12 +2,16 @@
 //! under pgbench, or the same statement through renum_db on SQLite), so the ratio survives a
 //! noisy machine. The HTTP scenarios (feed, me, signin) load a running `renum serve` on
 //! loopback; ingest and purge work on `--database-url` directly. Every scenario is bounded by
-//! `--duration` (purge by its row counts).
+//! `--duration` (purge by its row counts). `--doc` writes the figures into
+//! `docs/BENCHMARKS.md` (`doc.rs`).
 
+mod doc;
 mod load;
 mod logs;
+mod machine;
 mod pgbench;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -22,6 +26,7 @@ use serde_json::json;
 use crate::api_log::retention::DEFAULT_PURGE_BATCH;
 use crate::config::DatabaseArgs;
 use load::Measured;
+use machine::Machine;
 
 /// The feed scenario's page: the calendar's newest 20 posts with their videos.
 const FEED_PAGE: i64 = 20;
@@ -68,6 +73,10 @@ pub struct BenchArgs {
     /// Machine-readable output.
     #[arg(long)]
     json: bool,
+    /// Also write the figures, machine and command into this Markdown file, replacing its
+    /// section of this engine (between `<!-- renum bench: BEGIN <engine> -->` and END).
+    #[arg(long, value_name = "PATH")]
+    doc: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -94,6 +103,10 @@ pub enum Scenario {
 impl Scenario {
     fn is_http(self) -> bool {
         matches!(self, Scenario::Feed | Scenario::Me | Scenario::Signin)
+    }
+
+    fn name(self) -> String {
+        format!("{self:?}").to_lowercase()
     }
 }
 
@@ -147,6 +160,11 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
         args.purge_batch_size > 0,
         "--purge-batch-size must be positive"
     );
+    if let Some(path) = &args.doc {
+        doc::check(path, engine)?;
+    }
+    let at = chrono::Utc::now();
+    let mut machine = Machine::read();
     let session = if args.scenario.iter().any(|s| s.is_http()) {
         Some(signin(&args).await?)
     } else {
@@ -154,8 +172,29 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
     };
     let db = db_args.connect().await?;
     let result = scenarios(&db, engine, db_args, &args, session.as_ref()).await;
+    machine.finish();
+    let server_version = db.server_version().await;
     db.close().await;
-    print(&result?, args.json)?;
+    let reports = result?;
+    print(&reports, args.json)?;
+    if let Some(path) = &args.doc {
+        let command =
+            doc::command_line(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
+        let run = doc::Run {
+            engine,
+            at,
+            machine: &machine,
+            server_version: &server_version?,
+            command: &command,
+            database_url: &renum_db::redact_url(&db_args.database_url),
+        };
+        doc::write(path, engine, &doc::render(&run, &reports))?;
+        eprintln!(
+            "wrote the {} section of {}",
+            engine.as_str(),
+            path.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -512,7 +551,7 @@ fn print(reports: &[Report], json: bool) -> anyhow::Result<()> {
     for r in reports {
         println!(
             "{:<8} {:<8} {:>12.0} {:<11} {:>8} {:>8} {:>8} {:>12} {:>8}  {}",
-            format!("{:?}", r.scenario).to_lowercase(),
+            r.scenario.name(),
             r.engine,
             r.rate,
             r.unit,

@@ -1,0 +1,82 @@
+//! What the machine was when a run was measured, read from `/proc` (Linux): a figure means
+//! little without the cores it ran on and how busy they were. A fact that cannot be read is
+//! `None` and shows as unknown, never fails the run.
+
+use std::fs;
+
+pub struct Machine {
+    pub cpu: Option<String>,
+    /// The cores this process may use (`available_parallelism`: affinity and cgroup quota).
+    pub cores: usize,
+    pub memory_bytes: Option<u64>,
+    pub kernel: Option<String>,
+    /// The 1-minute load average before the first scenario and after the last.
+    pub load_start: Option<f64>,
+    pub load_end: Option<f64>,
+}
+
+impl Machine {
+    /// The facts at the start of a run; `load_end` is filled by [`Machine::finish`].
+    pub fn read() -> Machine {
+        let proc = |file: &str| fs::read_to_string(format!("/proc/{file}")).ok();
+        Machine {
+            cpu: proc("cpuinfo").as_deref().and_then(cpu_model),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            memory_bytes: proc("meminfo").as_deref().and_then(memory_total),
+            kernel: proc("sys/kernel/osrelease").map(|s| s.trim().to_owned()),
+            load_start: load_average(),
+            load_end: None,
+        }
+    }
+
+    pub fn finish(&mut self) {
+        self.load_end = load_average();
+    }
+}
+
+fn load_average() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .as_deref()
+        .and_then(load_1min)
+}
+
+/// The first `model name` of `/proc/cpuinfo` (x86; other architectures have none).
+fn cpu_model(cpuinfo: &str) -> Option<String> {
+    cpuinfo.lines().find_map(|l| {
+        let (key, value) = l.split_once(':')?;
+        (key.trim() == "model name").then(|| value.trim().to_owned())
+    })
+}
+
+/// `MemTotal` of `/proc/meminfo`, which the kernel counts in KiB.
+fn memory_total(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn load_1min(loadavg: &str) -> Option<f64> {
+    loadavg.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_files_are_read_as_the_kernel_writes_them() {
+        let cpuinfo = "processor\t: 0\nvendor_id\t: GenuineIntel\n\
+                       model name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\nflags\t\t: fpu\n\n\
+                       processor\t: 1\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n";
+        assert_eq!(
+            cpu_model(cpuinfo).as_deref(),
+            Some("Intel(R) Xeon(R) CPU @ 2.20GHz")
+        );
+        assert_eq!(cpu_model("processor\t: 0\nBogoMIPS\t: 50.00\n"), None);
+        let meminfo = "MemTotal:       24522364 kB\nMemFree:         1000 kB\n";
+        assert_eq!(memory_total(meminfo), Some(24_522_364 * 1024));
+        assert_eq!(load_1min("4.12 6.80 5.01 3/512 12345\n"), Some(4.12));
+        assert_eq!(load_1min(""), None);
+    }
+}
