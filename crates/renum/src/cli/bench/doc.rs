@@ -1,7 +1,8 @@
 //! `renum bench --doc PATH`: the run's figures, with the machine, the versions and the command
-//! that produced them, written into PATH between `<!-- renum bench: BEGIN <engine> -->` and
-//! its END marker. Each engine owns its section, so a PostgreSQL run and a SQLite run
-//! regenerate their own and the hand-written prose around them is never touched.
+//! that produced them, written into PATH between `<!-- renum bench: BEGIN <section> -->` and
+//! its END marker. The section is named after the engine unless `--doc-section` names it
+//! (one per server configuration, say), so each run regenerates its own and the
+//! hand-written prose around them is never touched.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -18,6 +19,8 @@ use super::{Measured, Report};
 /// Everything a section says besides the reports.
 pub struct Run<'a> {
     pub engine: Engine,
+    /// The marker name ([`section_name`]).
+    pub section: &'a str,
     pub at: DateTime<Utc>,
     pub machine: &'a Machine,
     pub server_version: &'a str,
@@ -27,11 +30,25 @@ pub struct Run<'a> {
     pub database_url: &'a str,
 }
 
-fn markers(engine: Engine) -> (String, String) {
-    let e = engine.as_str();
+/// `--doc-section`, or the engine's name: lowercase words joined by `-`, so it can neither
+/// end the marker's comment nor differ from another run's by spacing alone.
+pub fn section_name(engine: Engine, name: Option<&str>) -> anyhow::Result<String> {
+    let name = name.unwrap_or(engine.as_str());
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if !name.split('-').all(word) {
+        bail!("--doc-section {name:?}: use lowercase letters, digits and single dashes");
+    }
+    Ok(name.to_owned())
+}
+
+fn markers(section: &str) -> (String, String) {
     (
-        format!("<!-- renum bench: BEGIN {e} -->"),
-        format!("<!-- renum bench: END {e} -->"),
+        format!("<!-- renum bench: BEGIN {section} -->"),
+        format!("<!-- renum bench: END {section} -->"),
     )
 }
 
@@ -44,9 +61,13 @@ pub fn render(run: &Run, reports: &[Report]) -> String {
     };
     let unknown = || "unknown".to_owned();
     let load = |l: Option<f64>| l.map_or_else(unknown, |l| format!("{l:.2}"));
-    let mut s = format!("### Latest run: {engine}\n\n");
-    s += "Written by `renum bench --doc`: the next run on this engine replaces everything \
-          between the markers.\n\n";
+    let mut s = if run.section == run.engine.as_str() {
+        format!("### Latest run: {engine}\n\n")
+    } else {
+        format!("### Latest run: {engine}, `{}`\n\n", run.section)
+    };
+    s += "Written by `renum bench --doc`: the next run with this section name replaces \
+          everything between the markers.\n\n";
     let _ = writeln!(
         s,
         "- **When:** {}",
@@ -141,10 +162,10 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// `doc` with `engine`'s section replaced by `section`, or appended with its markers when the
+/// `doc` with the section `name` replaced by `section`, or appended with its markers when the
 /// document has none. Markers that do not pair up are refused rather than guessed at.
-pub fn splice(doc: &str, engine: Engine, section: &str) -> anyhow::Result<String> {
-    let (begin, end) = markers(engine);
+pub fn splice(doc: &str, name: &str, section: &str) -> anyhow::Result<String> {
+    let (begin, end) = markers(name);
     let wrapped = format!("{begin}\n{section}{end}");
     let once = |marker: &str| doc.matches(marker).count() == 1;
     match (doc.find(&begin), doc.find(&end)) {
@@ -165,15 +186,15 @@ pub fn splice(doc: &str, engine: Engine, section: &str) -> anyhow::Result<String
     }
 }
 
-/// Whether `path` can take `engine`'s section, before a run that may last minutes.
-pub fn check(path: &Path, engine: Engine) -> anyhow::Result<()> {
-    spliced(path, engine, "").map(drop)
+/// Whether `path` can take the section `name`, before a run that may last minutes.
+pub fn check(path: &Path, name: &str) -> anyhow::Result<()> {
+    spliced(path, name, "").map(drop)
 }
 
 /// Splices `section` into `path` through a temporary file in the same directory renamed over
 /// it, so a reader or a crash never sees half a document.
-pub fn write(path: &Path, engine: Engine, section: &str) -> anyhow::Result<()> {
-    let text = spliced(path, engine, section)?;
+pub fn write(path: &Path, name: &str, section: &str) -> anyhow::Result<()> {
+    let text = spliced(path, name, section)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -191,10 +212,10 @@ pub fn write(path: &Path, engine: Engine, section: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn spliced(path: &Path, engine: Engine, section: &str) -> anyhow::Result<String> {
+fn spliced(path: &Path, name: &str, section: &str) -> anyhow::Result<String> {
     let doc =
         fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    splice(&doc, engine, section).with_context(|| format!("{} left unchanged", path.display()))
+    splice(&doc, name, section).with_context(|| format!("{} left unchanged", path.display()))
 }
 
 /// The command line as typed, to reproduce the run: shell-quoted, with `--password`'s value
@@ -242,18 +263,15 @@ mod tests {
         let after = "\n\nTrailing words without a newline";
         let doc =
             format!("{before}{PG_BEGIN}\nold postgres figures\n{PG_END}{middle}{SQLITE}{after}");
-        let out = splice(&doc, Engine::Postgres, "new figures\n").unwrap();
+        let out = splice(&doc, "postgres", "new figures\n").unwrap();
         assert_eq!(
             out,
             format!("{before}{PG_BEGIN}\nnew figures\n{PG_END}{middle}{SQLITE}{after}")
         );
         // Splicing again is stable: the section is replaced, not added to.
-        assert_eq!(
-            splice(&out, Engine::Postgres, "new figures\n").unwrap(),
-            out
-        );
+        assert_eq!(splice(&out, "postgres", "new figures\n").unwrap(), out);
 
-        let out = splice(&doc, Engine::Sqlite, "fresh\n").unwrap();
+        let out = splice(&doc, "sqlite", "fresh\n").unwrap();
         let sqlite = SQLITE.replace("old sqlite figures\n", "fresh\n");
         assert_eq!(
             out,
@@ -262,12 +280,45 @@ mod tests {
     }
 
     #[test]
+    fn a_named_section_lives_beside_its_engines_own() {
+        let name = section_name(Engine::Postgres, Some("postgres-sampled")).unwrap();
+        let doc = format!("{PG_BEGIN}\nold postgres figures\n{PG_END}\n");
+        let out = splice(&doc, &name, "sampled figures\n").unwrap();
+        assert!(
+            out.starts_with(&doc),
+            "the engine's section is untouched: {out}"
+        );
+        let out = splice(&out, &name, "newer sampled figures\n").unwrap();
+        assert_eq!(out.matches("BEGIN postgres-sampled").count(), 1, "{out}");
+        assert!(out.contains("newer sampled figures") && !out.contains("\nsampled figures"));
+        assert_eq!(
+            splice(&out, "postgres", "old postgres figures\n").unwrap(),
+            out
+        );
+    }
+
+    #[test]
+    fn section_names_default_to_the_engine_and_refuse_what_would_break_a_marker() {
+        assert_eq!(section_name(Engine::Sqlite, None).unwrap(), "sqlite");
+        assert_eq!(
+            section_name(Engine::Postgres, Some("pg-15-sampled")).unwrap(),
+            "pg-15-sampled"
+        );
+        for bad in ["", "Postgres", "a -->", "a--b", "-a", "a b", "ünï"] {
+            assert!(
+                section_name(Engine::Postgres, Some(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn splice_appends_a_missing_section_with_its_markers() {
         let doc = format!("# Benchmarks\n\n{SQLITE}");
-        let out = splice(&doc, Engine::Postgres, "figures\n").unwrap();
+        let out = splice(&doc, "postgres", "figures\n").unwrap();
         assert_eq!(out, format!("{doc}\n\n{PG_BEGIN}\nfigures\n{PG_END}\n"));
         assert_eq!(
-            splice("", Engine::Postgres, "figures\n").unwrap(),
+            splice("", "postgres", "figures\n").unwrap(),
             format!("{PG_BEGIN}\nfigures\n{PG_END}\n")
         );
     }
@@ -280,7 +331,7 @@ mod tests {
             format!("{PG_END}\n{PG_BEGIN}\n"),
             format!("{PG_BEGIN}\n{PG_END}\n{PG_BEGIN}\n{PG_END}\n"),
         ] {
-            let err = splice(&doc, Engine::Postgres, "x\n").unwrap_err();
+            let err = splice(&doc, "postgres", "x\n").unwrap_err();
             assert!(!err.to_string().contains('\n'), "{err}");
         }
     }
@@ -291,8 +342,8 @@ mod tests {
         let path = dir.path().join("BENCHMARKS.md");
         let doc = format!("prose\n{PG_BEGIN}\nhalf a section\n");
         fs::write(&path, &doc).unwrap();
-        assert!(check(&path, Engine::Postgres).is_err());
-        let err = write(&path, Engine::Postgres, "figures\n").unwrap_err();
+        assert!(check(&path, "postgres").is_err());
+        let err = write(&path, "postgres", "figures\n").unwrap_err();
         assert!(format!("{err:#}").contains("left unchanged"), "{err:#}");
         assert_eq!(fs::read_to_string(&path).unwrap(), doc);
         assert_eq!(
@@ -302,13 +353,13 @@ mod tests {
         );
 
         fs::write(&path, "prose\n").unwrap();
-        check(&path, Engine::Postgres).unwrap();
-        write(&path, Engine::Postgres, "figures\n").unwrap();
+        check(&path, "postgres").unwrap();
+        write(&path, "postgres", "figures\n").unwrap();
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             format!("prose\n\n{PG_BEGIN}\nfigures\n{PG_END}\n")
         );
-        assert!(check(&dir.path().join("missing.md"), Engine::Postgres).is_err());
+        assert!(check(&dir.path().join("missing.md"), "postgres").is_err());
     }
 
     #[test]
@@ -350,6 +401,7 @@ mod tests {
     fn run(machine: &Machine) -> Run<'_> {
         Run {
             engine: Engine::Postgres,
+            section: "postgres",
             at: "2026-11-29T07:00:00.123456Z".parse().unwrap(),
             machine,
             server_version: "15.18",

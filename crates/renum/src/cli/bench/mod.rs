@@ -74,9 +74,13 @@ pub struct BenchArgs {
     #[arg(long)]
     json: bool,
     /// Also write the figures, machine and command into this Markdown file, replacing its
-    /// section of this engine (between `<!-- renum bench: BEGIN <engine> -->` and END).
+    /// section (between `<!-- renum bench: BEGIN <section> -->` and END).
     #[arg(long, value_name = "PATH")]
     doc: Option<PathBuf>,
+    /// The section `--doc` writes (default: the engine's name), e.g. one per server
+    /// configuration: `postgres-sampled` for a server run with RENUM_LOG_SAMPLE_RATE=0.
+    #[arg(long, value_name = "NAME", requires = "doc")]
+    doc_section: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -160,8 +164,9 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
         args.purge_batch_size > 0,
         "--purge-batch-size must be positive"
     );
+    let section = doc::section_name(engine, args.doc_section.as_deref())?;
     if let Some(path) = &args.doc {
-        doc::check(path, engine)?;
+        doc::check(path, &section)?;
     }
     let at = chrono::Utc::now();
     let mut machine = Machine::read();
@@ -182,18 +187,15 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
             doc::command_line(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
         let run = doc::Run {
             engine,
+            section: &section,
             at,
             machine: &machine,
             server_version: &server_version?,
             command: &command,
             database_url: &renum_db::redact_url(&db_args.database_url),
         };
-        doc::write(path, engine, &doc::render(&run, &reports))?;
-        eprintln!(
-            "wrote the {} section of {}",
-            engine.as_str(),
-            path.display()
-        );
+        doc::write(path, &section, &doc::render(&run, &reports))?;
+        eprintln!("wrote the {section} section of {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
