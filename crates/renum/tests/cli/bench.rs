@@ -100,6 +100,8 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 "1s",
                 "--connections",
                 "2",
+                "--rounds",
+                "2",
                 "--email",
                 &email,
                 "--password",
@@ -126,6 +128,19 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         }
         for http in &reports[..2] {
             assert_eq!(http["http"]["errors"], 0, "{engine:?}: {http}");
+            // The reported round is one of the two, and its ratio is its own rates'.
+            let note = http["note"].as_str().unwrap();
+            assert!(
+                note.starts_with("median of 2 alternating rounds (ratios "),
+                "{note}"
+            );
+            let ratio = http["ratio"].as_f64().unwrap();
+            let own = http["rate"].as_f64().unwrap() / http["baseline"]["rate"].as_f64().unwrap();
+            assert!((ratio - own).abs() < 1e-9, "{engine:?}: {http}");
+            assert!(
+                note.contains(&format!("{ratio:.2}")),
+                "{note} lacks {ratio:.2}"
+            );
         }
         // SQLite has no partitions, so purge has nothing to compare its delete with; every
         // other scenario has its baseline (pgbench, or the same statement through renum_db).

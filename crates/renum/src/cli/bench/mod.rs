@@ -53,6 +53,10 @@ pub struct BenchArgs {
     /// Concurrent connections of the HTTP load generator and pgbench clients.
     #[arg(long, default_value_t = 4)]
     connections: usize,
+    /// feed and me: alternate the app and its baseline this many times (each for
+    /// `--duration`) and report the round with the median ratio.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
     /// The account the HTTP scenarios sign in as (`renum seed` prints one).
     #[arg(long, default_value = "demo@renum.example")]
     email: String,
@@ -159,6 +163,7 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
         );
     }
     ensure!(args.connections > 0, "--connections must be positive");
+    ensure!(args.rounds > 0, "--rounds must be positive");
     ensure!(args.log_batch_size > 0, "--log-batch-size must be positive");
     ensure!(
         args.purge_batch_size > 0,
@@ -262,49 +267,58 @@ async fn scenarios(
                 let page = format!("{}/v1/posts?limit={FEED_PAGE}", args.url);
                 check_feed(&page, &s.token).await?;
                 let token = s.token.clone();
-                let app = load::run(args.connections, args.duration, move |c| {
-                    c.get(&page).bearer_auth(&token)
-                })
+                let request = move |c: &reqwest::Client| c.get(&page).bearer_auth(&token);
+                let (app, baseline, rounds) = alternate(
+                    args.rounds,
+                    async || load::run(args.connections, args.duration, request.clone()).await,
+                    async || match engine {
+                        Engine::Postgres => feed_pgbench(url, s, args).await,
+                        Engine::Sqlite => feed_repo(db, s, args).await,
+                    },
+                )
                 .await?;
-                let baseline = match engine {
-                    Engine::Postgres => feed_pgbench(url, s, args).await?,
-                    Engine::Sqlite => feed_repo(db, s, args).await?,
-                };
                 http(
                     app.rps,
                     app,
                     Some(baseline),
-                    "the app adds the session check (one indexed read) to the same query".into(),
+                    format!(
+                        "{rounds}the app adds the session check (one indexed read) to the same query"
+                    ),
                 )
             }
             Scenario::Me => {
                 let s = session.context("the HTTP scenarios need a session")?;
                 let me = format!("{}/v1/me", args.url);
                 let token = s.token.clone();
-                let app = load::run(args.connections, args.duration, move |c| {
-                    c.get(&me).bearer_auth(&token)
-                })
+                let request = move |c: &reqwest::Client| c.get(&me).bearer_auth(&token);
+                let (app, baseline, rounds) = alternate(
+                    args.rounds,
+                    async || load::run(args.connections, args.duration, request.clone()).await,
+                    async || match engine {
+                        Engine::Postgres => pgbench::baseline(
+                            url,
+                            renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
+                            &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
+                            args.connections,
+                            args.duration,
+                        )
+                        .await?
+                        .map(|rate| Baseline {
+                            what: "pgbench -M prepared, users.WITH_ORGANIZATION".into(),
+                            rate,
+                        })
+                        .context("pgbench needs PostgreSQL"),
+                        Engine::Sqlite => me_repo(db, s, args).await,
+                    },
+                )
                 .await?;
-                let baseline = match engine {
-                    Engine::Postgres => pgbench::baseline(
-                        url,
-                        renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
-                        &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
-                        args.connections,
-                        args.duration,
-                    )
-                    .await?
-                    .map(|rate| Baseline {
-                        what: "pgbench -M prepared, users.WITH_ORGANIZATION".into(),
-                        rate,
-                    }),
-                    Engine::Sqlite => Some(me_repo(db, s, args).await?),
-                };
                 http(
                     app.rps,
                     app,
-                    baseline,
-                    "the app adds the session check (one indexed read) to the same query".into(),
+                    Some(baseline),
+                    format!(
+                        "{rounds}the app adds the session check (one indexed read) to the same query"
+                    ),
                 )
             }
             Scenario::Signin => {
@@ -330,6 +344,36 @@ async fn scenarios(
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// The HTTP side and its baseline, alternated `rounds` times; the round with the median
+/// ratio is reported (the upper one of an even count), with every round's ratio in the note.
+/// The host's speed drifts over
+/// seconds (other tenants of the machine), so short alternating rounds expose both sides to
+/// the same drift where one long round each would compare two different machines.
+async fn alternate(
+    rounds: usize,
+    mut app: impl AsyncFnMut() -> anyhow::Result<Measured>,
+    mut baseline: impl AsyncFnMut() -> anyhow::Result<Baseline>,
+) -> anyhow::Result<(Measured, Baseline, String)> {
+    let mut runs = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let a = app().await?;
+        let b = baseline().await?;
+        runs.push((a.rps / b.rate, a, b));
+    }
+    runs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let ratios: Vec<String> = runs.iter().map(|(r, ..)| format!("{r:.2}")).collect();
+    let note = if rounds > 1 {
+        format!(
+            "median of {rounds} alternating rounds (ratios {}); ",
+            ratios.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    let (_, a, b) = runs.swap_remove(rounds / 2);
+    Ok((a, b, note))
 }
 
 /// The feed must be a full page, or the scenario measures an empty organization.
