@@ -119,7 +119,7 @@ impl Timestamp {
         let digits = match fraction {
             Fraction::Micros => 6,
             Fraction::Shortest if micros == 0 => 0,
-            Fraction::Shortest if micros % 1_000 == 0 => 3,
+            Fraction::Shortest if micros.is_multiple_of(1_000) => 3,
             Fraction::Shortest => 6,
         };
         out.write_num(year as u32, 4);
