@@ -1,10 +1,18 @@
-//! The HTTP load generator: a fixed number of connections, each a loop of requests until the
-//! deadline; latencies of successful requests give the percentiles.
+//! The HTTP load generator: a fixed number of keep-alive connections, each a loop of the same
+//! request until the deadline; latencies of successful requests give the percentiles.
+//!
+//! Each loop drives one hyper HTTP/1 client connection directly, the way pgbench drives one
+//! libpq connection: no pool lookup, URL parsing or redirect policy per request, so the
+//! generator's own CPU (which shares the machine with the server) stays near pgbench's.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
+use axum::body::Bytes;
+use axum::http::{HeaderValue, Method, Request, Uri, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -17,31 +25,95 @@ pub struct Measured {
     pub p99_ms: f64,
 }
 
-/// Runs `connections` loops of `request` for `duration`.
-pub async fn run<F>(connections: usize, duration: Duration, request: F) -> anyhow::Result<Measured>
-where
-    F: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Clone + Send + 'static,
-{
+/// The one request a scenario repeats.
+#[derive(Clone)]
+pub struct Target {
+    method: Method,
+    /// Absolute URL of a loopback server.
+    url: Uri,
+    bearer: Option<HeaderValue>,
+    json: Option<Bytes>,
+}
+
+impl Target {
+    pub fn get(url: &str) -> anyhow::Result<Target> {
+        Ok(Target {
+            method: Method::GET,
+            url: url.parse().with_context(|| format!("bad URL {url}"))?,
+            bearer: None,
+            json: None,
+        })
+    }
+
+    pub fn post_json(url: &str, body: &serde_json::Value) -> anyhow::Result<Target> {
+        Ok(Target {
+            method: Method::POST,
+            json: Some(serde_json::to_vec(body)?.into()),
+            ..Target::get(url)?
+        })
+    }
+
+    pub fn bearer(self, token: &str) -> anyhow::Result<Target> {
+        Ok(Target {
+            bearer: Some(format!("Bearer {token}").parse()?),
+            ..self
+        })
+    }
+
+    fn request(&self) -> anyhow::Result<Request<Full<Bytes>>> {
+        let path = self.url.path_and_query().map_or("/", |p| p.as_str());
+        let host = self
+            .url
+            .authority()
+            .context("the URL has no host")?
+            .as_str();
+        let mut req = Request::builder()
+            .method(self.method.clone())
+            .uri(path)
+            .header(header::HOST, host);
+        if let Some(bearer) = &self.bearer {
+            req = req.header(header::AUTHORIZATION, bearer.clone());
+        }
+        if self.json.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        Ok(req.body(Full::new(self.json.clone().unwrap_or_default()))?)
+    }
+}
+
+/// Runs `connections` loops of `target` for `duration`.
+pub async fn run(
+    connections: usize,
+    duration: Duration,
+    target: &Target,
+) -> anyhow::Result<Measured> {
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections.max(1) {
-        let request = request.clone();
+        let target = target.clone();
         tasks.push(tokio::spawn(async move {
-            // One client per loop: its own keep-alive connection.
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()?;
+            let mut conn = connect(&target).await?;
             let mut latencies = Vec::new();
             let mut errors = 0usize;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match request(&client).send().await {
-                    Ok(resp) if resp.status().is_success() => {
-                        let _ = resp.bytes().await;
-                        latencies.push(t.elapsed());
+                let ok = match conn.send_request(target.request()?).await {
+                    Ok(resp) => {
+                        let success = resp.status().is_success();
+                        // The whole body is read, as a client would.
+                        resp.into_body().collect().await.is_ok() && success
                     }
-                    _ => errors += 1,
+                    Err(_) => {
+                        // The connection broke (or the server closed it): a fresh one.
+                        conn = connect(&target).await?;
+                        false
+                    }
+                };
+                if ok {
+                    latencies.push(t.elapsed());
+                } else {
+                    errors += 1;
                 }
             }
             anyhow::Ok((latencies, errors))
@@ -72,6 +144,21 @@ where
         p95_ms: pct(0.95),
         p99_ms: pct(0.99),
     })
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// One keep-alive HTTP/1 connection to the target's server, its I/O driven by its own task.
+async fn connect(target: &Target) -> anyhow::Result<Sender> {
+    let host = target.url.host().context("the URL has no host")?;
+    let port = target.url.port_u16().unwrap_or(80);
+    let stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
+        .await
+        .with_context(|| format!("cannot reach {}", target.url))?;
+    stream.set_nodelay(true)?;
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    Ok(sender)
 }
 
 /// `connections` loops of `call` for `duration`; returns calls per second. The baseline where

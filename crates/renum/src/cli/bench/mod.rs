@@ -266,11 +266,10 @@ async fn scenarios(
                 let s = session.context("the HTTP scenarios need a session")?;
                 let page = format!("{}/v1/posts?limit={FEED_PAGE}", args.url);
                 check_feed(&page, &s.token).await?;
-                let token = s.token.clone();
-                let request = move |c: &reqwest::Client| c.get(&page).bearer_auth(&token);
+                let target = load::Target::get(&page)?.bearer(&s.token)?;
                 let (app, baseline, rounds) = alternate(
                     args.rounds,
-                    async || load::run(args.connections, args.duration, request.clone()).await,
+                    async || load::run(args.connections, args.duration, &target).await,
                     async || match engine {
                         Engine::Postgres => feed_pgbench(url, s, args).await,
                         Engine::Sqlite => feed_repo(db, s, args).await,
@@ -289,11 +288,10 @@ async fn scenarios(
             Scenario::Me => {
                 let s = session.context("the HTTP scenarios need a session")?;
                 let me = format!("{}/v1/me", args.url);
-                let token = s.token.clone();
-                let request = move |c: &reqwest::Client| c.get(&me).bearer_auth(&token);
+                let target = load::Target::get(&me)?.bearer(&s.token)?;
                 let (app, baseline, rounds) = alternate(
                     args.rounds,
-                    async || load::run(args.connections, args.duration, request.clone()).await,
+                    async || load::run(args.connections, args.duration, &target).await,
                     async || match engine {
                         Engine::Postgres => pgbench::baseline(
                             url,
@@ -324,10 +322,8 @@ async fn scenarios(
             Scenario::Signin => {
                 let signin = format!("{}/v1/auth/signin", args.url);
                 let body = json!({"email": args.email, "password": args.password});
-                let app = load::run(args.connections, args.duration, move |c| {
-                    c.post(&signin).json(&body)
-                })
-                .await?;
+                let target = load::Target::post_json(&signin, &body)?;
+                let app = load::run(args.connections, args.duration, &target).await?;
                 let per_core = app.rps / cores;
                 http(
                     app.rps,
