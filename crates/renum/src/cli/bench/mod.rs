@@ -181,7 +181,7 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
         None
     };
     let db = db_args.connect().await?;
-    let result = scenarios(&db, engine, db_args, &args, session.as_ref()).await;
+    let result = scenarios(&db, engine, db_args, &args, session.as_ref(), machine.cores).await;
     machine.finish();
     let server_version = db.server_version().await;
     db.close().await;
@@ -245,9 +245,10 @@ async fn scenarios(
     db_args: &DatabaseArgs,
     args: &BenchArgs,
     session: Option<&Session>,
+    cores: usize,
 ) -> anyhow::Result<Vec<Report>> {
     let url = &db_args.database_url;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let cores = cores as f64;
     let mut reports = Vec::new();
     for &scenario in &args.scenario {
         let http = |rate, m, baseline: Option<Baseline>, note| Report {
@@ -344,9 +345,9 @@ async fn scenarios(
 
 /// The HTTP side and its baseline, alternated `rounds` times; the round with the median
 /// ratio is reported (the upper one of an even count), with every round's ratio in the note.
-/// The host's speed drifts over
-/// seconds (other tenants of the machine), so short alternating rounds expose both sides to
-/// the same drift where one long round each would compare two different machines.
+/// The host's speed drifts over seconds (other tenants of the machine), so short alternating
+/// rounds expose both sides to the same drift where one long round each would compare two
+/// different machines.
 async fn alternate(
     rounds: usize,
     mut app: impl AsyncFnMut() -> anyhow::Result<Measured>,
