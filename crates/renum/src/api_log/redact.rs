@@ -23,6 +23,17 @@ pub enum KeyAction {
     Drop,
 }
 
+/// Which inbound responses keep their body in the log. A successful read's body is a copy of
+/// rows the database already holds (a feed page is 18 KB), so by default only errors, the
+/// responses someone debugs, keep theirs. Outbound calls always keep both bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResponseBodies {
+    /// Responses with a status of 400 or more.
+    Errors,
+    All,
+    None,
+}
+
 /// The redaction policy. `Default` is the documented policy; every field can be changed.
 #[derive(Clone, Debug)]
 pub struct RedactionPolicy {
@@ -41,6 +52,8 @@ pub struct RedactionPolicy {
     /// Serialized size above which a body is replaced by a truncation marker holding the first
     /// `max_body_bytes` bytes of its (already redacted) JSON text.
     pub max_body_bytes: usize,
+    /// Which inbound responses keep their body (request bodies are kept, as above).
+    pub inbound_response_bodies: ResponseBodies,
 }
 
 /// Default size limit of a stored body.
@@ -67,6 +80,7 @@ impl Default for RedactionPolicy {
             mask_credentials: true,
             bodyless_routes: vec!["/v1/auth/".to_owned()],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            inbound_response_bodies: ResponseBodies::Errors,
         }
     }
 }
@@ -79,6 +93,17 @@ impl RedactionPolicy {
             return None;
         }
         body.map(|b| self.truncate(self.redact(b)))
+    }
+
+    /// True when the body of an inbound response with `status` is stored (before
+    /// [`RedactionPolicy::body`]'s own rules): the logging middleware asks first, so it never
+    /// buffers or parses a body it would drop.
+    pub fn keeps_inbound_response_body(&self, status: u16) -> bool {
+        match self.inbound_response_bodies {
+            ResponseBodies::All => true,
+            ResponseBodies::Errors => status >= 400,
+            ResponseBodies::None => false,
+        }
     }
 
     /// True when bodies of `route` are never stored.

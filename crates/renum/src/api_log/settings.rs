@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::ensure;
 use clap::Args;
 
-use super::redact::{DEFAULT_MAX_BODY_BYTES, RedactionPolicy};
+use super::redact::{DEFAULT_MAX_BODY_BYTES, RedactionPolicy, ResponseBodies};
 use super::retention::{DEFAULT_MONTHS_AHEAD, DEFAULT_PURGE_BATCH, RetentionConfig, Window};
 use super::sink::SinkConfig;
 
@@ -31,6 +31,10 @@ pub struct ApiLogArgs {
     /// Bodies larger than this (after redaction) are stored truncated, with a marker.
     #[arg(long, env = "RENUM_LOG_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub log_max_body_bytes: usize,
+    /// Which responses to `/v1` requests keep their body: errors (status 400 and up), all or
+    /// none. Request bodies and the bodies of outbound calls are always kept (redacted).
+    #[arg(long, env = "RENUM_LOG_INBOUND_RESPONSE_BODIES", value_enum, default_value_t = ResponseBodies::Errors)]
+    pub log_inbound_response_bodies: ResponseBodies,
     /// How long API logs are kept: a number and a unit s, m, h, d or w (e.g. 90d).
     #[arg(long, env = "RENUM_LOG_RETENTION", default_value = "90d")]
     pub log_retention: String,
@@ -60,6 +64,7 @@ impl ApiLogArgs {
             success_sample_rate: self.log_sample_rate,
             redaction: RedactionPolicy {
                 max_body_bytes: self.log_max_body_bytes,
+                inbound_response_bodies: self.log_inbound_response_bodies,
                 ..RedactionPolicy::default()
             },
         })
@@ -92,6 +97,10 @@ mod tests {
         let config = defaults.sink_config().unwrap();
         assert_eq!((config.capacity, config.batch_size), (50_000, 1_000));
         assert_eq!(config.redaction.max_body_bytes, 8 * 1024);
+        assert_eq!(
+            config.redaction.inbound_response_bodies,
+            ResponseBodies::Errors
+        );
         assert_eq!(defaults.retention().unwrap().window.to_string(), "90d");
 
         let set = Cli::parse_from([
@@ -100,9 +109,15 @@ mod tests {
             "0.1",
             "--log-retention",
             "30d",
+            "--log-inbound-response-bodies",
+            "all",
         ])
         .logs;
         assert_eq!(set.sink_config().unwrap().success_sample_rate, 0.1);
+        assert_eq!(
+            set.sink_config().unwrap().redaction.inbound_response_bodies,
+            ResponseBodies::All
+        );
         assert_eq!(set.retention().unwrap().window.to_string(), "30d");
     }
 

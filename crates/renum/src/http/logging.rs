@@ -1,6 +1,6 @@
 //! Inbound API logging: every `/v1` request becomes one `api_logs` record (route template,
-//! method, status, duration, request id, organization and user when authenticated, redacted
-//! bodies), queued on the sink: the request never waits on the database for it.
+//! method, status, duration, request id, organization and user when authenticated, the
+//! redacted request body, and the response body when the policy keeps it), queued on the sink: the request never waits on the database for it.
 
 use std::sync::{Arc, OnceLock};
 
@@ -68,12 +68,21 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
         return Response::from_parts(parts, body);
     }
     let request_body = json_of(&bytes);
-    let is_json = parts
+    let keep_response = parts
         .headers
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let response_body = if is_json { json_of(&bytes) } else { None };
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+        && state
+            .logs
+            .policy()
+            .keeps_inbound_response_body(parts.status.as_u16());
+    let (body, response_body) = if keep_response {
+        let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+        let json = json_of(&bytes);
+        (Body::from(bytes), json)
+    } else {
+        (body, None)
+    };
 
     let mut call = call;
     if let Some((organization_id, user_id)) = slot.0.get() {
@@ -86,7 +95,7 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
         call = call.request_body(body);
     }
     call.record(&state.logs, Some(parts.status.as_u16()), response_body);
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, body)
 }
 
 fn json_of(bytes: &Bytes) -> Option<Value> {

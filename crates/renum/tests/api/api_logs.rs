@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::count;
+use crate::helpers::{TestApp, count};
 
 api_test! {
     async fn n_requests_then_a_graceful_stop_leave_n_records(app) {
@@ -34,6 +34,10 @@ api_test! {
         assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/me' AND organization_id IS NOT NULL AND user_id IS NOT NULL AND request_id IS NOT NULL").await, 10);
         assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/me' AND status_code = 401 AND user_id IS NULL").await, 1);
         assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/auth/signup' AND request_body IS NULL AND response_body IS NULL").await, 1, "auth bodies are never stored");
+        // The default policy: a success's response body is not stored, an error's is.
+        assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/me' AND status_code = 200 AND response_body IS NULL").await, 10);
+        assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE status_code = 404 AND request_body IS NOT NULL AND response_body IS NOT NULL").await, 5);
+        assert_eq!(count(app.db(), "SELECT count(*) FROM api_logs WHERE status_code = 401 AND response_body IS NOT NULL").await, 1);
     }
 
     async fn api_logs_are_readable_by_managers_of_the_organization_only(app) {
@@ -70,5 +74,34 @@ api_test! {
 
         let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("renum_api_logs_written"), "{metrics}");
+    }
+}
+
+/// `--log-inbound-response-bodies all` stores successful responses too, redacted; `none`
+/// stores no response body, not even an error's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_response_body_policy_is_configurable() {
+    for (policy, ok_bodies, error_bodies) in [("all", 1, 1), ("none", 0, 0)] {
+        let mut app = TestApp::spawn(
+            renum_db::Engine::Sqlite,
+            &["--log-inbound-response-bodies", policy],
+        )
+        .await;
+        let acct = app.signup("bodies@example.com", "Bodies").await;
+        let (status, _) = app
+            .call(Method::GET, "/v1/me", Some(&acct.token), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app.call(Method::GET, "/v1/me", None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        app.shutdown().await.unwrap();
+        let ok = count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/me' AND status_code = 200 AND response_body IS NOT NULL").await;
+        let error = count(app.db(), "SELECT count(*) FROM api_logs WHERE endpoint = '/v1/me' AND status_code = 401 AND response_body IS NOT NULL").await;
+        assert_eq!((ok, error), (ok_bodies, error_bodies), "policy {policy}");
+        if policy == "all" {
+            let stored = count(app.db(), "SELECT count(*) FROM api_logs WHERE status_code = 200 AND response_body LIKE '%bodies@example.com%'").await;
+            assert_eq!(stored, 0, "a stored response is redacted");
+        }
+        app.stop().await;
     }
 }
