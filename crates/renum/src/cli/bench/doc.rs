@@ -428,6 +428,7 @@ mod tests {
             baseline: Some(Baseline {
                 what: "pgbench -M prepared, posts.LIST_WITH_VIDEO".into(),
                 rate: 10_184.0,
+                with_session: None,
             }),
             ratio: Some(0.1119),
             details: None,

@@ -24,6 +24,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::api_log::retention::DEFAULT_PURGE_BATCH;
+use crate::app::auth::AuthConfig;
 use crate::config::DatabaseArgs;
 use load::Measured;
 use machine::Machine;
@@ -139,6 +140,12 @@ struct Report {
 struct Baseline {
     what: String,
     rate: f64,
+    /// PostgreSQL HTTP scenarios: pgbench running the statements the request runs,
+    /// `sessions.AUTHENTICATE` and then the baseline's statement, in transactions per second.
+    /// The gap between `rate` and this is the session check's round trip; the gap between
+    /// this and the app is the server's own work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    with_session: Option<f64>,
 }
 
 /// The signed-in account of the HTTP scenarios.
@@ -277,14 +284,8 @@ async fn scenarios(
                     },
                 )
                 .await?;
-                http(
-                    app.rps,
-                    app,
-                    Some(baseline),
-                    format!(
-                        "{rounds}the app adds the session check (one indexed read) to the same query"
-                    ),
-                )
+                let note = format!("{rounds}{}", session_note(app.rps, &baseline));
+                http(app.rps, app, Some(baseline), note)
             }
             Scenario::Me => {
                 let s = session.context("the HTTP scenarios need a session")?;
@@ -294,31 +295,23 @@ async fn scenarios(
                     args.rounds,
                     async || load::run(args.connections, args.duration, &target).await,
                     async || match engine {
-                        Engine::Postgres => pgbench::baseline(
-                            url,
-                            renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
-                            &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
-                            args.connections,
-                            args.duration,
-                        )
-                        .await?
-                        .map(|rate| Baseline {
-                            what: "pgbench -M prepared, users.WITH_ORGANIZATION".into(),
-                            rate,
-                        })
-                        .context("pgbench needs PostgreSQL"),
+                        Engine::Postgres => {
+                            pgbench_pair(
+                                url,
+                                s,
+                                "users.WITH_ORGANIZATION",
+                                renum_db::catalogue::postgres::users::WITH_ORGANIZATION,
+                                &[("p1", Some(&s.org)), ("p2", Some(&s.user))],
+                                args,
+                            )
+                            .await
+                        }
                         Engine::Sqlite => me_repo(db, s, args).await,
                     },
                 )
                 .await?;
-                http(
-                    app.rps,
-                    app,
-                    Some(baseline),
-                    format!(
-                        "{rounds}the app adds the session check (one indexed read) to the same query"
-                    ),
-                )
+                let note = format!("{rounds}{}", session_note(app.rps, &baseline));
+                http(app.rps, app, Some(baseline), note)
             }
             Scenario::Signin => {
                 let signin = format!("{}/v1/auth/signin", args.url);
@@ -403,8 +396,10 @@ async fn feed_pgbench(url: &str, s: &Session, args: &BenchArgs) -> anyhow::Resul
         keyset::max_timestamp().to_string(),
     );
     let (max_id, limit) = (keyset::max_uuid().to_string(), FEED_PAGE.to_string());
-    let rate = pgbench::baseline(
+    pgbench_pair(
         url,
+        s,
+        "posts.LIST_WITH_VIDEO",
         renum_db::catalogue::postgres::posts::LIST_WITH_VIDEO,
         &[
             ("p1", Some(&s.org)),
@@ -416,15 +411,76 @@ async fn feed_pgbench(url: &str, s: &Session, args: &BenchArgs) -> anyhow::Resul
             ("p7", Some(&max_id)),
             ("p8", Some(&limit)),
         ],
+        args,
+    )
+    .await
+}
+
+/// pgbench on `sql` alone (the scenario's baseline), then on the request's statements:
+/// `sessions.AUTHENTICATE` with the parameters the server binds for `s`, then `sql`.
+async fn pgbench_pair(
+    url: &str,
+    s: &Session,
+    name: &str,
+    sql: &str,
+    params: &[(&str, Option<&str>)],
+    args: &BenchArgs,
+) -> anyhow::Result<Baseline> {
+    let rate = pgbench::baseline(url, sql, params, args.connections, args.duration)
+        .await?
+        .context("pgbench needs PostgreSQL")?;
+    let (hash, now, idle_since) = session_check_params(&s.token);
+    let check = [
+        ("a1", Some(hash.as_str())),
+        ("a2", Some(now.as_str())),
+        ("a3", Some(idle_since.as_str())),
+    ];
+    let with_session = pgbench::baseline_of(
+        url,
+        &[
+            (
+                renum_db::catalogue::postgres::sessions::AUTHENTICATE,
+                &check,
+            ),
+            (sql, params),
+        ],
         args.connections,
         args.duration,
     )
-    .await?
-    .context("pgbench needs PostgreSQL")?;
+    .await?;
     Ok(Baseline {
-        what: "pgbench -M prepared, posts.LIST_WITH_VIDEO".into(),
+        what: format!("pgbench -M prepared, {name}"),
         rate,
+        with_session,
     })
+}
+
+/// `sessions.AUTHENTICATE`'s parameters as `Auth::authenticate` binds them for `token`: the
+/// token's hash (bytea in hex input form), now, and the cutoff of the default idle timeout.
+fn session_check_params(token: &str) -> (String, String, String) {
+    use std::fmt::Write;
+    let mut hash = String::from("\\x");
+    for byte in crate::app::tokens::hash(token) {
+        let _ = write!(hash, "{byte:02x}");
+    }
+    let now = renum_db::sql_types::Timestamp::now().as_datetime();
+    let idle = chrono::Duration::from_std(AuthConfig::default().idle_timeout)
+        .unwrap_or(chrono::Duration::zero());
+    (hash, now.to_rfc3339(), (now - idle).to_rfc3339())
+}
+
+/// What the HTTP scenarios' note says of the session check, with the request-statements
+/// baseline when pgbench ran it.
+fn session_note(app_rps: f64, baseline: &Baseline) -> String {
+    let mut note = "the app adds the session check (one indexed read) to the same query".to_owned();
+    if let Some(tps) = baseline.with_session {
+        note.push_str(&format!(
+            "; pgbench running the request's two statements (sessions.AUTHENTICATE, then this \
+             one): {tps:.0} tps, ratio {:.2}",
+            app_rps / tps
+        ));
+    }
+    note
 }
 
 /// SQLite has no pgbench: the same statement through renum_db, from as many tasks.
@@ -448,6 +504,7 @@ async fn feed_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Bas
     Ok(Baseline {
         what: "posts.LIST_WITH_VIDEO through renum_db, same connection count".into(),
         rate,
+        with_session: None,
     })
 }
 
@@ -471,6 +528,7 @@ async fn me_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Basel
     Ok(Baseline {
         what: "users.WITH_ORGANIZATION through renum_db, same connection count".into(),
         rate,
+        with_session: None,
     })
 }
 
@@ -495,11 +553,13 @@ async fn ingest(db: &Db, engine: Engine, url: &str, args: &BenchArgs) -> anyhow:
             Baseline {
                 what: "pgbench -M prepared -c 1, single-row api_logs.INSERT".into(),
                 rate,
+                with_session: None,
             }
         }
         Engine::Sqlite => Baseline {
             what: "single-row api_logs.INSERT through renum_db, one connection".into(),
             rate: logs::single_rows(db, args.duration).await?,
+            with_session: None,
         },
     };
     let m = logs::writer(db, args.duration, args.log_batch_size).await?;
@@ -553,6 +613,7 @@ async fn purge(db: &Db, engine: Engine, args: &BenchArgs) -> anyhow::Result<Repo
                 baseline: Some(Baseline {
                     what: "batched delete (api_logs.DELETE_OLDER_BATCH)".into(),
                     rate: delete_rate,
+                    with_session: None,
                 }),
                 note: format!(
                     "partition drop: {} rows in {drop_seconds:.3} s, freed {}; {deleted}",

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+/// A catalogue statement and its parameters, as pgbench variables (`None`: the literal NULL).
+pub type Statement<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
+
 /// Throughput in transactions per second, or `None` when the database is not PostgreSQL.
 pub async fn baseline(
     database_url: &str,
@@ -15,10 +18,26 @@ pub async fn baseline(
     clients: usize,
     duration: Duration,
 ) -> anyhow::Result<Option<f64>> {
+    baseline_of(database_url, &[(sql, params)], clients, duration).await
+}
+
+/// [`baseline`] of a transaction of several statements run in turn, each one a round trip
+/// (pgbench's default autocommit): the statements one API request runs.
+pub async fn baseline_of(
+    database_url: &str,
+    statements: &[Statement<'_>],
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<Option<f64>> {
     if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
         return Ok(None);
     }
-    let file = tempfile_with(&script(sql, params))?;
+    let file = tempfile_with(
+        &statements
+            .iter()
+            .map(|(sql, params)| script(sql, params))
+            .collect::<String>(),
+    )?;
     let mut cmd = tokio::process::Command::new("pgbench");
     cmd.args([
         "-n",
@@ -31,7 +50,7 @@ pub async fn baseline(
     ])
     .args(["-T", &duration.as_secs().max(1).to_string(), "-f"])
     .arg(file.path());
-    for (name, value) in params {
+    for (name, value) in statements.iter().flat_map(|(_, params)| params.iter()) {
         if let Some(value) = value {
             cmd.arg("-D").arg(format!("{name}={value}"));
         }
