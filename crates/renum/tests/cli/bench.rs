@@ -141,6 +141,16 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 note.contains(&format!("{ratio:.2}")),
                 "{note} lacks {ratio:.2}"
             );
+            // PostgreSQL: pgbench also ran the request's two statements, its session check
+            // under \gset, so it found the bench's session on every transaction.
+            let with_session = &http["baseline"]["with_session"];
+            match engine {
+                Engine::Postgres => {
+                    assert!(with_session.as_f64().unwrap() > 0.0, "{http}");
+                    assert!(note.contains("sessions.AUTHENTICATE"), "{note}");
+                }
+                Engine::Sqlite => assert!(with_session.is_null(), "{http}"),
+            }
         }
         // SQLite has no partitions, so purge has nothing to compare its delete with; every
         // other scenario has its baseline (pgbench, or the same statement through renum_db).

@@ -438,11 +438,16 @@ async fn pgbench_pair(
     let with_session = pgbench::baseline_of(
         url,
         &[
-            (
-                renum_db::catalogue::postgres::sessions::AUTHENTICATE,
-                &check,
-            ),
-            (sql, params),
+            pgbench::Statement {
+                sql: renum_db::catalogue::postgres::sessions::AUTHENTICATE,
+                params: &check,
+                one_row: true,
+            },
+            pgbench::Statement {
+                sql,
+                params,
+                one_row: false,
+            },
         ],
         args.connections,
         args.duration,

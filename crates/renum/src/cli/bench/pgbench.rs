@@ -8,7 +8,14 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 /// A catalogue statement and its parameters, as pgbench variables (`None`: the literal NULL).
-pub type Statement<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
+pub struct Statement<'a> {
+    pub sql: &'a str,
+    pub params: &'a [(&'a str, Option<&'a str>)],
+    /// End the statement with `\gset`: pgbench aborts the client unless it returns exactly
+    /// one row, so a baseline cannot measure a lookup that finds nothing (a session check
+    /// whose parameters match no session).
+    pub one_row: bool,
+}
 
 /// Throughput in transactions per second, or `None` when the database is not PostgreSQL.
 pub async fn baseline(
@@ -18,7 +25,12 @@ pub async fn baseline(
     clients: usize,
     duration: Duration,
 ) -> anyhow::Result<Option<f64>> {
-    baseline_of(database_url, &[(sql, params)], clients, duration).await
+    let statement = Statement {
+        sql,
+        params,
+        one_row: false,
+    };
+    baseline_of(database_url, &[statement], clients, duration).await
 }
 
 /// [`baseline`] of a transaction of several statements run in turn, each one a round trip
@@ -32,12 +44,7 @@ pub async fn baseline_of(
     if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
         return Ok(None);
     }
-    let file = tempfile_with(
-        &statements
-            .iter()
-            .map(|(sql, params)| script(sql, params))
-            .collect::<String>(),
-    )?;
+    let file = tempfile_with(&script_of(statements))?;
     let mut cmd = tokio::process::Command::new("pgbench");
     cmd.args([
         "-n",
@@ -50,7 +57,7 @@ pub async fn baseline_of(
     ])
     .args(["-T", &duration.as_secs().max(1).to_string(), "-f"])
     .arg(file.path());
-    for (name, value) in statements.iter().flat_map(|(_, params)| params.iter()) {
+    for (name, value) in statements.iter().flat_map(|s| s.params.iter()) {
         if let Some(value) = value {
             cmd.arg("-D").arg(format!("{name}={value}"));
         }
@@ -79,8 +86,24 @@ pub async fn baseline_of(
     Ok(Some(tps))
 }
 
-/// The pgbench script of a catalogue statement: `$n` becomes the n-th variable `:name`, or
-/// `NULL` when the n-th parameter is `None`.
+/// The pgbench script of a transaction: each statement on its own, ended by `;` or by
+/// `\gset` (see [`Statement::one_row`]).
+fn script_of(statements: &[Statement<'_>]) -> String {
+    statements
+        .iter()
+        .map(|s| {
+            let sql = script(s.sql, s.params);
+            if s.one_row {
+                format!("{sql} \\gset\n")
+            } else {
+                format!("{sql};\n")
+            }
+        })
+        .collect()
+}
+
+/// The pgbench command text of a catalogue statement: `$n` becomes the n-th variable
+/// `:name`, or `NULL` when the n-th parameter is `None`.
 fn script(sql: &str, params: &[(&str, Option<&str>)]) -> String {
     let mut script = sql.to_owned();
     // Highest first, so $1 does not eat the prefix of $10.
@@ -91,7 +114,7 @@ fn script(sql: &str, params: &[(&str, Option<&str>)]) -> String {
         };
         script = script.replace(&format!("${}", i + 1), &with);
     }
-    format!("{script};\n")
+    script
 }
 
 fn tempfile_with(contents: &str) -> anyhow::Result<tempfile::NamedTempFile> {
@@ -103,7 +126,7 @@ fn tempfile_with(contents: &str) -> anyhow::Result<tempfile::NamedTempFile> {
 
 #[cfg(test)]
 mod tests {
-    use super::script;
+    use super::{Statement, script, script_of};
 
     #[test]
     fn parameters_become_pgbench_variables_without_prefix_clashes() {
@@ -114,7 +137,29 @@ mod tests {
             .collect();
         assert_eq!(
             script("SELECT $1, $10, $2", &params),
-            "SELECT :p1, :p10, NULL;\n"
+            "SELECT :p1, :p10, NULL"
+        );
+    }
+
+    #[test]
+    fn a_one_row_statement_ends_with_gset_the_others_with_a_semicolon() {
+        let check = [("a1", Some("x"))];
+        let feed = [("p1", Some("o")), ("p2", None)];
+        let statements = [
+            Statement {
+                sql: "SELECT id FROM sessions WHERE token_hash = $1",
+                params: &check,
+                one_row: true,
+            },
+            Statement {
+                sql: "SELECT $1, $2",
+                params: &feed,
+                one_row: false,
+            },
+        ];
+        assert_eq!(
+            script_of(&statements),
+            "SELECT id FROM sessions WHERE token_hash = :a1 \\gset\nSELECT :p1, NULL;\n"
         );
     }
 }
