@@ -463,15 +463,10 @@ async fn pgbench_pair(
 /// `sessions.AUTHENTICATE`'s parameters as `Auth::authenticate` binds them for `token`: the
 /// token's hash (bytea in hex input form), now, and the cutoff of the default idle timeout.
 fn session_check_params(token: &str) -> (String, String, String) {
-    use std::fmt::Write;
-    let mut hash = String::from("\\x");
-    for byte in crate::app::tokens::hash(token) {
-        let _ = write!(hash, "{byte:02x}");
-    }
-    let now = renum_db::sql_types::Timestamp::now().as_datetime();
-    let idle = chrono::Duration::from_std(AuthConfig::default().idle_timeout)
-        .unwrap_or(chrono::Duration::zero());
-    (hash, now.to_rfc3339(), (now - idle).to_rfc3339())
+    let hash = format!("\\x{}", hex::encode(crate::app::tokens::hash(token)));
+    let now = renum_db::sql_types::Timestamp::now();
+    let idle_since = crate::app::auth::ago(now, AuthConfig::default().idle_timeout);
+    (hash, now.to_string(), idle_since.to_string())
 }
 
 /// What the HTTP scenarios' note says of the session check, with the request-statements
