@@ -1,6 +1,7 @@
 //! Inbound API logging: every `/v1` request becomes one `api_logs` record (route template,
 //! method, status, duration, request id, organization and user when authenticated, the
-//! redacted request body, and the response body when the policy keeps it), queued on the sink: the request never waits on the database for it.
+//! redacted request body, and the response body when the policy keeps it), queued on the
+//! sink: the request never waits on the database for it.
 
 use std::sync::{Arc, OnceLock};
 

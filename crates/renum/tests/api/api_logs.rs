@@ -101,6 +101,11 @@ async fn the_response_body_policy_is_configurable() {
         if policy == "all" {
             let stored = count(app.db(), "SELECT count(*) FROM api_logs WHERE status_code = 200 AND response_body LIKE '%bodies@example.com%'").await;
             assert_eq!(stored, 0, "a stored response is redacted");
+            let masked = count(app.db(), "SELECT count(*) FROM api_logs WHERE status_code = 200 AND endpoint = '/v1/me' AND response_body LIKE '%[EMAIL]%'").await;
+            assert_eq!(
+                masked, 1,
+                "the stored body is the response, its email masked"
+            );
         }
         app.stop().await;
     }
