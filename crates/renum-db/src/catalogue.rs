@@ -208,6 +208,13 @@ catalogue! {
         REVOKE_ALL_FOR_USER => [
             "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
         ];
+        // The addresses a user holds live sessions from: the sign-in throttle exempts them
+        // from an account's failure ceiling, so an attack cannot lock the user out of them.
+        LIVE_IPS_FOR_USER => [
+            "SELECT DISTINCT ip FROM sessions \
+             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ip IS NOT NULL \
+             LIMIT 100"
+        ];
         // The per-request session check: the one round trip authentication adds. A session
         // is live when not revoked, not past its absolute expiry, used within the idle
         // timeout ($3 = now - idle), and its user and organization are not deleted.

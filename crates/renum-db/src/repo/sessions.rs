@@ -39,6 +39,17 @@ impl<'c> Sessions<'c> {
         }))
     }
 
+    /// Distinct addresses of `user`'s unrevoked, unexpired sessions (at most 100).
+    pub async fn live_ips(&mut self, user: UserId, now: Timestamp) -> Result<Vec<String>> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_scalar(q::sessions::LIVE_IPS_FOR_USER)
+                .bind(user)
+                .bind(now)
+                .fetch_all(&mut **c)
+                .await?
+        }))
+    }
+
     /// The live session behind a token hash, if any (see `sessions.AUTHENTICATE`).
     pub async fn authenticate(
         &mut self,

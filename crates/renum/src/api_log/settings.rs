@@ -35,6 +35,15 @@ pub struct ApiLogArgs {
     /// none. Request bodies and the bodies of outbound calls are always kept (redacted).
     #[arg(long, env = "RENUM_LOG_INBOUND_RESPONSE_BODIES", value_enum, default_value_t = ResponseBodies::Errors)]
     pub log_inbound_response_bodies: ResponseBodies,
+    /// Unauthenticated `/v1` requests logged per minute per client source (an IPv4 address,
+    /// an IPv6 /64), in bursts of as many; beyond it they are counted, not stored, so an
+    /// anonymous flood cannot fill api_logs.
+    #[arg(
+        long,
+        env = "RENUM_LOG_UNAUTHENTICATED_PER_MINUTE",
+        default_value_t = 60
+    )]
+    pub log_unauthenticated_per_minute: u32,
     /// How long API logs are kept: a number and a unit s, m, h, d or w (e.g. 90d).
     #[arg(long, env = "RENUM_LOG_RETENTION", default_value = "90d")]
     pub log_retention: String,

@@ -15,21 +15,27 @@ use renum_db::models::{
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
-use super::throttle::{AccountPolicy, IpLimiter};
-use super::{AppError, passwords, tokens, validate};
+use super::passwords::{self, Hasher};
+use super::throttle::{AccountPolicy, IpLimiter, source_of};
+use super::{AppError, tokens, validate};
 
 #[derive(Clone, Debug)]
 pub struct AuthConfig {
     pub idle_timeout: Duration,
     pub absolute_lifetime: Duration,
     /// How stale `last_seen_at` may get before a request refreshes it (one write per
-    /// session per interval instead of one per request).
+    /// session per interval instead of one per request). Capped at a quarter of
+    /// `idle_timeout` by [`Auth::new`], so a session in use never looks idle.
     pub touch_interval: Duration,
     pub signin_per_ip_per_minute: u32,
     pub signin_per_ip_burst: u32,
     pub signup_per_ip_per_minute: u32,
     pub signup_per_ip_burst: u32,
     pub account: AccountPolicy,
+    /// Password hashes run at once (default: one per core) and waiting (default: four per
+    /// worker); see [`Hasher`].
+    pub hash_workers: Option<usize>,
+    pub hash_queue: Option<usize>,
 }
 
 impl Default for AuthConfig {
@@ -43,6 +49,8 @@ impl Default for AuthConfig {
             signup_per_ip_per_minute: 5,
             signup_per_ip_burst: 5,
             account: AccountPolicy::default(),
+            hash_workers: None,
+            hash_queue: None,
         }
     }
 }
@@ -91,18 +99,27 @@ pub struct Auth {
     config: AuthConfig,
     signin_ip: IpLimiter,
     signup_ip: IpLimiter,
+    hasher: Hasher,
 }
 
 impl Auth {
-    pub fn new(db: Db, config: AuthConfig) -> Self {
+    pub fn new(db: Db, mut config: AuthConfig) -> Self {
         let signin_ip = IpLimiter::new(config.signin_per_ip_per_minute, config.signin_per_ip_burst);
         let signup_ip = IpLimiter::new(config.signup_per_ip_per_minute, config.signup_per_ip_burst);
+        config.touch_interval = config.touch_interval.min(config.idle_timeout / 4);
+        let hasher = Hasher::sized(config.hash_workers, config.hash_queue);
         Self {
             db,
             config,
             signin_ip,
             signup_ip,
+            hasher,
         }
+    }
+
+    /// The process's password hasher (member routes hash temporary passwords through it).
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
     }
 
     /// Creates the organization, its owner and a session in one transaction: on any failure
@@ -120,7 +137,7 @@ impl Auth {
         passwords::check_policy("password", &input.password)?;
         let full_name = validate::name("full_name", &input.full_name, 200)?;
         let organization_name = validate::name("organization_name", &input.organization_name, 200)?;
-        let password_hash = passwords::hash(input.password).await?;
+        let password_hash = self.hasher.hash(input.password).await?;
         let base_slug = validate::slug_from(&organization_name);
 
         // A taken slug gets a random suffix; the email conflict is final.
@@ -181,34 +198,24 @@ impl Auth {
     }
 
     /// Signs in with email and password. Unknown email and wrong password give the same
-    /// error after the same argon2 work. Throttled per IP and per account (429).
+    /// error after the same argon2 work. Throttled per source and per account (429). No
+    /// pooled connection is held while argon2 runs: a storm of sign-ins waits for the
+    /// [`Hasher`], never for the database that every other request needs.
     pub async fn signin(
         &self,
         email: &str,
         password: String,
         meta: &ClientMeta,
     ) -> Result<SignedIn, AppError> {
-        let ip = meta.ip.map(|ip| ip.to_string()).unwrap_or_default();
         if let Some(addr) = meta.ip {
             self.signin_ip.check(addr)?;
         }
         let email = validate::email(email).map_err(|_| invalid_credentials())?;
-        let email_hash = tokens::email_hash(&email);
-        let now = Timestamp::now();
-        let mut conn = self.db.conn().await?;
-        let (lookback, limit) = self.config.account.lookback();
-        let since = (now.as_datetime()
-            - chrono::Duration::from_std(lookback).map_err(anyhow::Error::from)?)
-        .into();
-        let failures = conn
-            .auth_events()
-            .recent_signin_failures(&email_hash, since, limit)
+        let user = self.admit_signin(&email, meta).await?;
+        let ok = self
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
             .await?;
-        self.config.account.check(&failures, &ip, now)?;
-
-        let user = conn.accounts().find_by_email(&email).await?;
-        let ok =
-            passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
         let user = match (ok, user) {
             (true, Some(user)) => user,
             (_, user) => {
@@ -216,11 +223,11 @@ impl Auth {
                     email: Some(&email),
                     ..user.as_ref().map(AuditEvent::about).unwrap_or_default()
                 };
+                let mut conn = self.db.conn().await?;
                 audit(&mut conn, AuthEventKind::SigninFailure, event, meta).await?;
                 return Err(invalid_credentials());
             }
         };
-        drop(conn);
 
         let scope = OrgScope::trusted(user.organization_id);
         let mut tx = self.db.begin().await?;
@@ -246,6 +253,43 @@ impl Auth {
             organization,
             session,
         })
+    }
+
+    /// The account rule (`throttle.rs`), then the account itself, on one short-lived
+    /// connection. An account over its failure ceiling is slowed for every source except
+    /// those its user holds live sessions from.
+    async fn admit_signin(
+        &self,
+        email: &str,
+        meta: &ClientMeta,
+    ) -> Result<Option<UserRow>, AppError> {
+        let now = Timestamp::now();
+        let policy = &self.config.account;
+        let source = meta.ip.map(source_of);
+        let mut conn = self.db.conn().await?;
+        let (lookback, limit) = policy.lookback();
+        let failures = conn
+            .auth_events()
+            .recent_signin_failures(&tokens::email_hash(email), ago(now, lookback), limit)
+            .await?;
+        policy.check_source(&failures, source, now)?;
+        let user = conn.accounts().find_by_email(email).await?;
+        if let Some(slowed) = policy.slowed(&failures, now) {
+            let known = match (&user, source) {
+                (Some(user), Some(source)) => conn
+                    .sessions()
+                    .live_ips(user.id, now)
+                    .await?
+                    .iter()
+                    .filter_map(|ip| ip.parse().ok())
+                    .any(|ip| source_of(ip) == source),
+                _ => false,
+            };
+            if !known {
+                return Err(slowed);
+            }
+        }
+        Ok(user)
     }
 
     /// The caller behind a bearer token, or 401. One query on `conn` (the request's

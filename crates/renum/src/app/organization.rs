@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::auth::{AuditEvent, Caller, ClientMeta, audit};
 use super::crypto::MasterKey;
+use super::passwords::Hasher;
 use super::{AppError, passwords, validate};
 
 fn require(caller: &Caller, allowed: &[Role], what: &'static str) -> Result<(), AppError> {
@@ -119,6 +120,7 @@ pub struct NewMember {
 /// an authenticated manager, not an anonymous prober.
 pub async fn add_member(
     db: &Db,
+    hasher: &Hasher,
     caller: &Caller,
     new: NewMember,
     meta: &ClientMeta,
@@ -137,7 +139,7 @@ pub async fn add_member(
     let email = validate::email(&new.email)?;
     let full_name = validate::name("full_name", &new.full_name, 200)?;
     passwords::check_policy("temporary_password", &new.temporary_password)?;
-    let password_hash = passwords::hash(new.temporary_password).await?;
+    let password_hash = hasher.hash(new.temporary_password).await?;
     let mut tx = db.begin().await?;
     let user = tx
         .users(&caller.scope)

@@ -1,16 +1,21 @@
 //! Password policy and hashing.
 //!
 //! argon2id with m = 19 MiB, t = 2, p = 1 (the OWASP minimum), computed on the blocking pool
-//! so a burst of sign-ins cannot stall the async runtime. Length is checked on the password
+//! so a burst of sign-ins cannot stall the async runtime, and only through a [`Hasher`], which
+//! bounds how many run and wait at once (each holds 19 MiB and a core for tens of
+//! milliseconds; an unbounded queue would let one client delay every sign-in and grow memory
+//! without limit). Length is checked on the password
 //! exactly as given (no trimming, no normalization), in characters, 8..=128. The 10,000 most
 //! common passwords of 8+ characters are refused (`data/common-passwords.txt`).
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use super::AppError;
 
@@ -81,30 +86,76 @@ fn hash_blocking(password: &str) -> String {
         .to_string()
 }
 
-/// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) to store.
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|err| AppError::Internal(err.into()))
+/// What a refused hash answers: 429 with this `Retry-After`. About the time the queue ahead
+/// of it takes to drain.
+const BUSY_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// The process's door to argon2: at most `workers` hashes run at once and at most `queue` more
+/// wait for a turn; a call beyond both is refused at once with 429 and `Retry-After` instead
+/// of waiting behind an unbounded line. Cheap to clone (one per process, shared).
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    /// Permits for running or waiting: `workers + queue`.
+    admitted: Arc<Semaphore>,
+    /// Permits for running.
+    running: Arc<Semaphore>,
 }
 
-/// Verifies against `stored`, or against the dummy hash when there is no account, so both
-/// paths take the same time. Returns false for `None`.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let known = stored.is_some();
-        let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
-        let ok = PasswordHash::new(&phc)
-            .map(|parsed| {
-                argon2()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        known && ok
-    })
-    .await
-    .map_err(|err| AppError::Internal(err.into()))
+impl Hasher {
+    pub fn new(workers: usize, queue: usize) -> Self {
+        let workers = workers.max(1);
+        Self {
+            admitted: Arc::new(Semaphore::new(workers + queue)),
+            running: Arc::new(Semaphore::new(workers)),
+        }
+    }
+
+    /// `workers` (default: one per core) and `queue` (default: four per worker, so a wait
+    /// of four hashes at most).
+    pub fn sized(workers: Option<usize>, queue: Option<usize>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = workers.unwrap_or(cores).max(1);
+        Self::new(workers, queue.unwrap_or(4 * workers))
+    }
+
+    /// Runs `f` on the blocking pool once a worker is free, or refuses when the line is full.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _admitted = self
+            .admitted
+            .try_acquire()
+            .map_err(|_| AppError::TooManyRequests {
+                retry_after: BUSY_RETRY_AFTER,
+            })?;
+        let _running = self
+            .running
+            .acquire()
+            .await
+            .map_err(|err| AppError::Internal(err.into()))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|err| AppError::Internal(err.into()))
+    }
+
+    /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) to store.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move || hash_blocking(&password)).await
+    }
+
+    /// Verifies against `stored`, or against the dummy hash when there is no account, so both
+    /// paths take the same time. Returns false for `None`.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
+        self.run(move || {
+            let known = stored.is_some();
+            let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+            // Verify first: `known && ...` would skip the work for an unknown account.
+            let ok = matches(&password, &phc);
+            known && ok
+        })
+        .await
+    }
 }
 
 /// Computes the dummy hash ahead of the first sign-in (server start).
@@ -142,18 +193,51 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
-        let phc = hash("correct horse battery staple".into()).await.unwrap();
+        let hasher = Hasher::new(1, 0);
+        let phc = hasher
+            .hash("correct horse battery staple".into())
+            .await
+            .unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert!(
-            verify("correct horse battery staple".into(), Some(phc.clone()))
+            hasher
+                .verify("correct horse battery staple".into(), Some(phc.clone()))
                 .await
                 .unwrap()
         );
         assert!(
-            !verify("wrong horse battery staple".into(), Some(phc))
+            !hasher
+                .verify("wrong horse battery staple".into(), Some(phc))
                 .await
                 .unwrap()
         );
-        assert!(!verify("anything at all".into(), None).await.unwrap());
+        assert!(!hasher.verify("anything at all".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_line_is_refused_at_once_with_retry_after() {
+        // One running and two waiting: of eight at once, five are refused without waiting.
+        let hasher = Hasher::new(1, 2);
+        let calls = (0..8).map(|_| {
+            let hasher = hasher.clone();
+            tokio::spawn(async move {
+                let slow = || std::thread::sleep(Duration::from_millis(300));
+                hasher.run(slow).await
+            })
+        });
+        let mut refused = 0;
+        for call in calls.collect::<Vec<_>>() {
+            match call.await.unwrap() {
+                Ok(()) => {}
+                Err(AppError::TooManyRequests { retry_after }) => {
+                    assert!(retry_after >= Duration::from_secs(1));
+                    refused += 1;
+                }
+                Err(err) => panic!("{err:?}"),
+            }
+        }
+        assert_eq!(refused, 5);
+        // The line drains: a later call is admitted again.
+        assert!(!hasher.verify("y".repeat(12), None).await.unwrap());
     }
 }

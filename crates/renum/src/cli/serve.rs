@@ -20,8 +20,9 @@ use crate::app::auth::{Auth, AuthConfig};
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
 use crate::app::passwords;
+use crate::app::throttle::AccountPolicy;
 use crate::config::DatabaseArgs;
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, TrustedProxies, UnauthenticatedBudget};
 
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
@@ -56,6 +57,25 @@ pub struct ServeArgs {
     pub signup_per_minute: u32,
     #[arg(long, env = "RENUM_SIGNUP_BURST", default_value_t = 5)]
     pub signup_burst: u32,
+    /// Failed sign-ins of one account from one source (an IPv4 address, an IPv6 /64) within
+    /// 15 minutes that refuse that source for the account.
+    #[arg(long, env = "RENUM_SIGNIN_FAILURES_PER_SOURCE", default_value_t = 5)]
+    pub signin_failures_per_source: usize,
+    /// Failed sign-ins of one account within an hour past which it is slowed (one attempt per
+    /// 30 s) for sources its user has no live session from.
+    #[arg(long, env = "RENUM_SIGNIN_FAILURES_PER_ACCOUNT", default_value_t = 100)]
+    pub signin_failures_per_account: usize,
+    /// Password hashes (argon2id, 19 MiB each) computed at once; default one per core.
+    #[arg(long, env = "RENUM_PASSWORD_HASH_WORKERS")]
+    pub password_hash_workers: Option<usize>,
+    /// Password hashes waiting for a worker; beyond it sign-in, sign-up and adding a member
+    /// answer 429 with Retry-After. Default four per worker.
+    #[arg(long, env = "RENUM_PASSWORD_HASH_QUEUE")]
+    pub password_hash_queue: Option<usize>,
+    /// Proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded header gives the
+    /// client address; from anyone else the TCP peer is the client. Default: none.
+    #[arg(long, env = "RENUM_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub logs: ApiLogArgs,
     #[command(flatten)]
@@ -73,6 +93,13 @@ impl ServeArgs {
             signin_per_ip_burst: self.signin_burst,
             signup_per_ip_per_minute: self.signup_per_minute,
             signup_per_ip_burst: self.signup_burst,
+            account: AccountPolicy {
+                per_source_failures: self.signin_failures_per_source,
+                total_failures: self.signin_failures_per_account,
+                ..AccountPolicy::default()
+            },
+            hash_workers: self.password_hash_workers,
+            hash_queue: self.password_hash_queue,
             ..AuthConfig::default()
         }
     }
@@ -115,6 +142,10 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         logs: logs.clone(),
         clips: clips.clone(),
         body_limit: args.body_limit,
+        trusted_proxies: Arc::new(TrustedProxies::new(args.trusted_proxies.clone())),
+        unauthenticated_logs: Arc::new(UnauthenticatedBudget::new(
+            args.logs.log_unauthenticated_per_minute,
+        )),
     };
     Ok((
         http::router(state),

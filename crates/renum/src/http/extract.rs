@@ -1,7 +1,7 @@
 //! Request extractors: the authenticated caller, client metadata, and JSON / query / path
 //! extractors whose rejections use the API's error shape.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::header;
@@ -92,19 +92,29 @@ async fn authenticate(
     Ok(caller)
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
+/// The client's address (the peer, or what a trusted proxy forwarded for, see
+/// `client_addr.rs`) and user agent.
+impl FromRequestParts<AppState> for ClientMeta {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        Ok(ClientMeta { ip, user_agent })
+        Ok(ClientMeta {
+            ip: client_ip(parts, state),
+            user_agent,
+        })
     }
+}
+
+/// The client address of a request, `None` when served without connect info.
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    Some(state.trusted_proxies.client_ip(peer, &parts.headers))
 }

@@ -1,8 +1,10 @@
 //! Inbound API logging: every `/v1` request becomes one `api_logs` record (route template,
 //! method, status, duration, request id, organization and user when authenticated, the
 //! redacted request body, and the response body when the policy keeps it), queued on the
-//! sink: the request never waits on the database for it.
+//! sink: the request never waits on the database for it. Unauthenticated requests are logged
+//! within a per-source budget ([`UnauthenticatedBudget`]); beyond it they are only counted.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes, to_bytes};
@@ -16,7 +18,9 @@ use serde_json::Value;
 
 use super::AppState;
 use super::error::ApiError;
+use super::extract::client_ip;
 use crate::api_log::Call;
+use crate::app::throttle::IpLimiter;
 
 /// Filled by the `Caller` extractor, read back by the middleware once the handler is done:
 /// the only way who-called travels from inside the handler to the log record.
@@ -26,6 +30,42 @@ pub struct CallerSlot(Arc<OnceLock<(OrganizationId, UserId)>>);
 impl CallerSlot {
     pub fn set(&self, organization_id: OrganizationId, user_id: UserId) {
         let _ = self.0.set((organization_id, user_id));
+    }
+}
+
+/// How many unauthenticated `/v1` requests a source may have logged: without it anyone could
+/// write rows of up to the body limit into `api_logs` as fast as they can send requests.
+pub struct UnauthenticatedBudget {
+    limiter: IpLimiter,
+    unstored: AtomicU64,
+}
+
+impl UnauthenticatedBudget {
+    /// `per_minute` sustained, in bursts of as many.
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            limiter: IpLimiter::new(per_minute, per_minute),
+            unstored: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether this unauthenticated request from `ip` is logged; counts the ones that are not.
+    fn admits(&self, ip: Option<std::net::IpAddr>) -> bool {
+        let admitted = ip.is_none_or(|ip| self.limiter.check(ip).is_ok());
+        if !admitted {
+            self.unstored.fetch_add(1, Ordering::Relaxed);
+        }
+        admitted
+    }
+
+    /// The counter in the Prometheus text format.
+    pub fn prometheus(&self) -> String {
+        let name = "renum_api_logs_unauthenticated_unstored_total";
+        format!(
+            "# HELP {name} Unauthenticated requests over their source's log budget, not stored\n\
+             # TYPE {name} counter\n{name} {}\n",
+            self.unstored.load(Ordering::Relaxed)
+        )
     }
 }
 
@@ -45,6 +85,7 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     let slot = CallerSlot::default();
 
     let (mut parts, body) = request.into_parts();
+    let ip = client_ip(&parts, &state);
     let bytes = match to_bytes(body, state.body_limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -64,8 +105,11 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
         .await;
 
     let (parts, body) = response.into_parts();
-    // Sampling first: a call that is left out costs no body parsing.
-    if !call.kept(&state.logs, Some(parts.status.as_u16())) {
+    let caller = slot.0.get().copied();
+    // The budget and sampling first: a call that is left out costs no body parsing.
+    if (caller.is_none() && !state.unauthenticated_logs.admits(ip))
+        || !call.kept(&state.logs, Some(parts.status.as_u16()))
+    {
         return Response::from_parts(parts, body);
     }
     let request_body = json_of(&bytes);
@@ -86,8 +130,8 @@ pub async fn capture(State(state): State<AppState>, request: Request, next: Next
     };
 
     let mut call = call;
-    if let Some((organization_id, user_id)) = slot.0.get() {
-        call = call.organization(*organization_id).user(*user_id);
+    if let Some((organization_id, user_id)) = caller {
+        call = call.organization(organization_id).user(user_id);
     }
     if let Some(id) = request_id {
         call = call.request_id(id);

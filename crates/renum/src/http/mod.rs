@@ -1,6 +1,7 @@
 //! The HTTP API: routing, middleware, errors and DTOs. Handlers stay thin: they extract,
 //! call `app`, and shape the answer. Tenant routes get their organization from the session.
 
+mod client_addr;
 mod cursor;
 pub mod dto;
 pub mod error;
@@ -27,7 +28,9 @@ use crate::api_log::ApiLogSink;
 use crate::app::auth::Auth;
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
+pub use client_addr::TrustedProxies;
 use error::ApiError;
+pub use logging::UnauthenticatedBudget;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -42,6 +45,10 @@ pub struct AppState {
     pub clips: ClipService,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
+    /// Whose forwarded-for headers are believed (`ClientMeta`, the log budget).
+    pub trusted_proxies: Arc<TrustedProxies>,
+    /// How many unauthenticated requests per source are logged.
+    pub unauthenticated_logs: Arc<UnauthenticatedBudget>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -53,7 +53,7 @@ impl Account {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
-    /// Throttles high enough not to interfere; `extra` flags override (`{base}` in them
+    /// Throttles and the unauthenticated log budget high enough not to interfere; `extra` flags override (`{base}` in them
     /// becomes the server's own URL, e.g. for `--public-url`).
     pub async fn spawn(engine: Engine, extra: &[&str]) -> TestApp {
         let t = TestDb::new(engine).await;
@@ -72,6 +72,10 @@ impl TestApp {
             "10000".into(),
             "--signin-burst".into(),
             "10000".into(),
+            "--log-unauthenticated-per-minute".into(),
+            "10000".into(),
+            "--password-hash-queue".into(),
+            "1000".into(),
         ];
         argv.extend(extra.iter().map(|s| s.replace("{base}", &base)));
         let args = Args::parse_from(argv).serve;
@@ -187,9 +191,10 @@ pub async fn count(db: &Db, sql: &'static str) -> i64 {
     }
 }
 
-/// `mod <name> { postgres, sqlite }`, each with its own server and database.
+/// `mod <name> { postgres, sqlite }`, each with its own server and database;
+/// `async fn name(app, ["--flag", "value"])` starts the servers with extra flags.
 macro_rules! api_test {
-    ($($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block)*) => {$(
+    ($($(#[$meta:meta])* async fn $name:ident($app:ident $(, [$($flag:expr),* $(,)?])?) $body:block)*) => {$(
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -198,14 +203,14 @@ macro_rules! api_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Postgres, &[]).await;
+                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Postgres, &[$($($flag),*)?]).await;
                 body(&mut app).await;
                 app.stop().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Sqlite, &[]).await;
+                let mut app = $crate::helpers::TestApp::spawn(renum_db::Engine::Sqlite, &[$($($flag),*)?]).await;
                 body(&mut app).await;
                 app.stop().await;
             }

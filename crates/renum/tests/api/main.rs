@@ -3,6 +3,7 @@
 #[macro_use]
 mod helpers;
 
+mod abuse;
 mod api_logs;
 mod auth;
 mod clips;

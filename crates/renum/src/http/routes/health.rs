@@ -55,6 +55,6 @@ pub async fn metrics(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        state.logs.metrics().prometheus(),
+        state.logs.metrics().prometheus() + &state.unauthenticated_logs.prometheus(),
     )
 }

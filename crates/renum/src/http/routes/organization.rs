@@ -129,7 +129,8 @@ pub async fn add_member(
         role: req.role,
         temporary_password: req.temporary_password,
     };
-    let user = organization::add_member(&state.db, &caller, new, &meta).await?;
+    let user =
+        organization::add_member(&state.db, state.auth.hasher(), &caller, new, &meta).await?;
     Ok((StatusCode::CREATED, axum::Json(user.into())))
 }
 
