@@ -128,10 +128,13 @@ catalogue! {
             "UPDATE sessions SET revoked_at = $2 WHERE revoked_at IS NULL \
              AND user_id IN (SELECT id FROM users WHERE organization_id = $1)"
         ];
-        // ... and stops its scheduled work: nothing more is published or polled for it.
+        // ... and stops its scheduled work: nothing more is published or polled for it. A post
+        // being published is cancelled too: its worker's lease check (`scheduler.HOLD`) then
+        // fails, so it is not delivered, or, when already in flight, not recorded.
         CANCEL_SCHEDULED_POSTS => [
-            "UPDATE posts SET status = 'cancelled', updated_at = $2 \
-             WHERE organization_id = $1 AND status = 'scheduled'"
+            "UPDATE posts SET status = 'cancelled', locked_by = NULL, locked_until = NULL, \
+             updated_at = $2 \
+             WHERE organization_id = $1 AND status IN ('scheduled', 'publishing')"
         ];
         FAIL_PROCESSING_CLIP_PROJECTS => [
             "UPDATE clip_projects SET status = 'failed', next_poll_at = NULL, \
@@ -432,11 +435,14 @@ catalogue! {
         // The claim, across organizations: due scheduled posts (posts_due_idx) and posts whose
         // lease ran out (posts_lease_expiry_idx) become 'publishing' under this worker's lease,
         // attempts + 1. $1 now, $2 batch size, $3 worker id, $4 lease end. PostgreSQL skips
-        // rows another worker (or an edit) holds; SQLite runs it under BEGIN IMMEDIATE.
+        // rows another worker (or an edit) holds; SQLite runs it under BEGIN IMMEDIATE. Posts
+        // of a deleted organization are never claimed.
         CLAIM => [
             pg: concat!(
-                "WITH due AS (SELECT id FROM posts WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
-                "OR (status = 'publishing' AND locked_until < $1) ",
+                "WITH due AS (SELECT id FROM posts WHERE ((status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1)) ",
+                "AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = posts.organization_id ",
+                "AND o.deleted_at IS NOT NULL) ",
                 "ORDER BY scheduled_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
                 "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
                 "attempts = attempts + 1, updated_at = $1 FROM due WHERE posts.id = due.id RETURNING ",
@@ -448,10 +454,22 @@ catalogue! {
             sqlite: concat!(
                 "UPDATE posts SET status = 'publishing', locked_by = $3, locked_until = $4, ",
                 "attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT id FROM posts ",
-                "WHERE (status = 'scheduled' AND scheduled_at <= $1) ",
-                "OR (status = 'publishing' AND locked_until < $1) ",
+                "WHERE ((status = 'scheduled' AND scheduled_at <= $1) ",
+                "OR (status = 'publishing' AND locked_until < $1)) ",
+                "AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = posts.organization_id ",
+                "AND o.deleted_at IS NOT NULL) ",
                 "ORDER BY scheduled_at LIMIT $2) RETURNING ", post_columns!()
             )
+        ];
+        // The fence of every delivery: before it starts, and while it runs (a heartbeat), the
+        // worker extends its lease to $4; no row means the lease was taken over, the post was
+        // cancelled or its organization deleted, and the delivery must not (go on to) happen.
+        // ($1 organization, $2 post, $3 worker id.)
+        HOLD => [
+            "UPDATE posts SET locked_until = $4 \
+             WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3 \
+             AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = $1 \
+             AND o.deleted_at IS NOT NULL)"
         ];
         // Outcomes bind ($1 organization, $2 post, $3 worker id): a worker whose lease was
         // taken over changes nothing.

@@ -99,7 +99,8 @@ impl<'c> Organization<'c> {
         self.execute_at(Statement::RevokeAllSessions, at).await
     }
 
-    /// Cancels the organization's scheduled posts; returns how many.
+    /// Cancels the organization's scheduled posts and the ones being published; returns how
+    /// many.
     pub async fn cancel_scheduled_posts(&mut self, at: Timestamp) -> Result<u64> {
         self.execute_at(Statement::CancelScheduledPosts, at).await
     }

@@ -53,6 +53,28 @@ impl<'c> Scheduler<'c> {
         }))
     }
 
+    /// Extends `worker`'s lease on the post to `until`; false when it no longer holds it, the
+    /// post left `publishing` (cancelled) or its organization was deleted.
+    pub async fn hold(
+        &mut self,
+        organization_id: OrganizationId,
+        id: PostId,
+        worker: &str,
+        until: Timestamp,
+    ) -> Result<bool> {
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::scheduler::HOLD)
+                .bind(organization_id)
+                .bind(id)
+                .bind(worker)
+                .bind(until)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
     /// Records the outcome; false when `worker` no longer holds the lease (nothing changed).
     pub async fn finish(
         &mut self,

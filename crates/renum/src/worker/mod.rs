@@ -4,6 +4,13 @@
 //! and records the outcome fenced by its lease: published, back to scheduled with exponential
 //! backoff, or failed after `max_attempts`. A crashed worker's lease runs out and the post is
 //! claimed again. Tests drain with [`Worker::try_run_once`] instead of sleeping.
+//!
+//! A lease cannot run out under a working publisher: each delivery starts only once
+//! `scheduler.HOLD` has extended the lease of that post, and the lease is extended again every
+//! third of its length while the delivery runs. A post whose lease was taken over while it
+//! waited its turn in the batch, or that was cancelled, is skipped (the new holder delivers
+//! it); so two workers never deliver one post unless one dies mid-delivery
+//! (`docs/SCALING.md`).
 
 pub mod clips;
 pub mod publisher;
@@ -12,6 +19,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use clap::Args;
+use renum_db::models::{PostRow, PostWithVideo};
 use renum_db::repo::Outcome as PostOutcome;
 use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Db, OrgScope};
@@ -98,6 +106,15 @@ impl Outcome {
     }
 }
 
+/// What became of one claimed post.
+enum Step {
+    Published,
+    Retried,
+    Failed,
+    /// Another worker holds it now, or it left `publishing`: nothing recorded.
+    Lost,
+}
+
 pub struct Worker<P> {
     db: Db,
     publisher: P,
@@ -126,14 +143,18 @@ impl<P: Publisher> Worker<P> {
         self.config.backoff.saturating_mul(1 << exp)
     }
 
-    /// Claims one batch and publishes it.
+    fn lease_end(&self) -> Timestamp {
+        Timestamp::from(Timestamp::now().as_datetime() + self.config.lease)
+    }
+
+    /// Claims one batch and publishes it, post by post. A failure on one post is an attempt
+    /// of that post and never stops the others.
     pub async fn try_run_once(&self) -> anyhow::Result<Outcome> {
         let now = Timestamp::now();
-        let lease_until = Timestamp::from(now.as_datetime() + self.config.lease);
         let mut tx = self.db.begin().await?;
         let claimed = tx
             .scheduler()
-            .claim(now, self.config.batch, &self.id, lease_until)
+            .claim(now, self.config.batch, &self.id, self.lease_end())
             .await?;
         tx.commit().await?;
         let mut outcome = Outcome {
@@ -141,48 +162,138 @@ impl<P: Publisher> Worker<P> {
             ..Outcome::default()
         };
         for row in claimed {
-            let scope = OrgScope::trusted(row.organization_id);
-            let post = self
-                .db
-                .conn()
-                .await?
-                .posts(&scope)
-                .get_with_video(row.id)
-                .await?;
-            let result = match self.publisher.publish(&post).await {
-                Ok(external_post_id) => {
-                    outcome.published += 1;
-                    PostOutcome::Published {
-                        external_post_id,
-                        at: Timestamp::now(),
-                    }
-                }
-                Err(err) if row.attempts >= self.config.max_attempts => {
-                    outcome.failed += 1;
-                    tracing::warn!(post_id = %row.id, attempts = row.attempts, error = %err, "post failed");
-                    PostOutcome::Failed { error: err.0 }
-                }
+            let step = match self.publish_one(&row).await {
+                Ok(step) => step,
                 Err(err) => {
-                    outcome.retried += 1;
-                    let at = Timestamp::from(
-                        Timestamp::now().as_datetime() + self.backoff(row.attempts),
-                    );
-                    PostOutcome::Retry { at, error: err.0 }
+                    tracing::error!(post_id = %row.id, error = %format!("{err:#}"), "publishing a post failed");
+                    let retry = self.after_error(&row, "internal error while publishing".into());
+                    self.settle(&row, retry).await.unwrap_or(Step::Lost)
                 }
             };
-            let recorded = self
-                .db
-                .conn()
-                .await?
-                .scheduler()
-                .finish(row.organization_id, row.id, &self.id, &result)
-                .await?;
-            if !recorded {
-                outcome.lost += 1;
-                tracing::warn!(post_id = %row.id, "lease lost before the outcome was recorded");
+            match step {
+                Step::Published => outcome.published += 1,
+                Step::Retried => outcome.retried += 1,
+                Step::Failed => outcome.failed += 1,
+                Step::Lost => {
+                    outcome.lost += 1;
+                    tracing::warn!(post_id = %row.id, "lease lost: the post is another worker's now, or cancelled");
+                }
             }
         }
         Ok(outcome)
+    }
+
+    async fn publish_one(&self, row: &PostRow) -> anyhow::Result<Step> {
+        if row.attempts > self.config.max_attempts {
+            // Every claim counts: leases that ran out (crashed workers) are attempts too.
+            let error = format!("no outcome after {} attempts", row.attempts - 1);
+            return self.settle(row, PostOutcome::Failed { error }).await;
+        }
+        if !self.hold(row).await? {
+            return Ok(Step::Lost);
+        }
+        let scope = OrgScope::trusted(row.organization_id);
+        let post = self
+            .db
+            .conn()
+            .await?
+            .posts(&scope)
+            .get_with_video(row.id)
+            .await?;
+        let Some(result) = self.deliver(row, &post).await else {
+            return Ok(Step::Lost);
+        };
+        let outcome = match result {
+            Ok(external_post_id) => PostOutcome::Published {
+                external_post_id,
+                at: Timestamp::now(),
+            },
+            Err(err) => self.after_error(row, err.0),
+        };
+        self.settle(row, outcome).await
+    }
+
+    /// Extends this worker's lease on the post; false when it is no longer this worker's.
+    async fn hold(&self, row: &PostRow) -> anyhow::Result<bool> {
+        Ok(self
+            .db
+            .conn()
+            .await?
+            .scheduler()
+            .hold(row.organization_id, row.id, &self.id, self.lease_end())
+            .await?)
+    }
+
+    /// Runs the delivery while extending the lease every third of its length. `None` when the
+    /// lease was lost meanwhile (cancelled, organization deleted): the delivery is abandoned.
+    /// A heartbeat the database does not answer is only logged: abandoning the delivery could
+    /// not take back what the receiver may already have.
+    async fn deliver(
+        &self,
+        row: &PostRow,
+        post: &PostWithVideo,
+    ) -> Option<Result<String, PublishError>> {
+        let publish = self.publisher.publish(post);
+        tokio::pin!(publish);
+        let every = (self.config.lease / 3).max(Duration::from_millis(10));
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            tokio::select! {
+                result = &mut publish => return Some(result),
+                _ = beat.tick() => match self.hold(row).await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(err) => tracing::warn!(post_id = %row.id, error = %format!("{err:#}"), "lease heartbeat failed"),
+                },
+            }
+        }
+    }
+
+    /// Retry with backoff, or failed once the attempts are used up.
+    fn after_error(&self, row: &PostRow, error: String) -> PostOutcome {
+        if row.attempts >= self.config.max_attempts {
+            tracing::warn!(post_id = %row.id, attempts = row.attempts, error = %error, "post failed");
+            PostOutcome::Failed { error }
+        } else {
+            let at = Timestamp::from(Timestamp::now().as_datetime() + self.backoff(row.attempts));
+            PostOutcome::Retry { at, error }
+        }
+    }
+
+    /// Records the outcome under the lease. A platform id that another post already holds
+    /// (`posts_platform_external_post_id_key`) ends the post `failed`: delivering it again
+    /// would only repeat the conflict.
+    async fn settle(&self, row: &PostRow, outcome: PostOutcome) -> anyhow::Result<Step> {
+        let mut conn = self.db.conn().await?;
+        let mut scheduler = conn.scheduler();
+        let finish = scheduler
+            .finish(row.organization_id, row.id, &self.id, &outcome)
+            .await;
+        let (recorded, outcome) = match (finish, outcome) {
+            (
+                Err(renum_db::Error::Conflict { constraint }),
+                PostOutcome::Published {
+                    external_post_id, ..
+                },
+            ) => {
+                let failed = PostOutcome::Failed {
+                    error: format!(
+                        "the platform answered external post id {external_post_id}, which another post already has ({constraint})"
+                    ),
+                };
+                let recorded = scheduler
+                    .finish(row.organization_id, row.id, &self.id, &failed)
+                    .await?;
+                (recorded, failed)
+            }
+            (finish, outcome) => (finish?, outcome),
+        };
+        Ok(match (recorded, outcome) {
+            (false, _) => Step::Lost,
+            (true, PostOutcome::Published { .. }) => Step::Published,
+            (true, PostOutcome::Retry { .. }) => Step::Retried,
+            (true, PostOutcome::Failed { .. }) => Step::Failed,
+        })
     }
 
     /// Runs rounds until `shutdown` resolves; pauses `poll` when nothing was due. A round in
