@@ -42,6 +42,8 @@ pub struct AppState {
     pub clips: ClipService,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
+    /// Which hosts tenants' media URLs may point at.
+    pub outbound: crate::app::outbound::OutboundPolicy,
 }
 
 pub fn router(state: AppState) -> Router {
