@@ -44,3 +44,20 @@ impl DatabaseArgs {
             })
     }
 }
+
+/// Where outbound HTTP may go (`docs/SECURITY.md`, "Outbound URLs").
+#[derive(Args, Clone, Debug)]
+pub struct OutboundArgs {
+    /// Let video URLs, the publish webhook and the OpusClip API point at loopback and private
+    /// networks (local development with the OpusClip simulator); refused by default.
+    #[arg(long, env = "RENUM_ALLOW_PRIVATE_URLS")]
+    pub allow_private_urls: bool,
+}
+
+impl OutboundArgs {
+    pub fn policy(&self) -> crate::app::outbound::OutboundPolicy {
+        crate::app::outbound::OutboundPolicy {
+            allow_private: self.allow_private_urls,
+        }
+    }
+}

@@ -255,15 +255,17 @@ impl ClipService {
     ) -> Result<ClipProjectRow, AppError> {
         options.validate()?;
         let video = videos::get(&mut db.conn().await?, caller, video_id).await?;
+        // Checked again: a row may predate the outbound rule.
+        let outbound = self.client.config().outbound;
         let source = [&video.video_raw_url, &video.video_processed_url]
             .into_iter()
             .flatten()
-            .find(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .find(|u| outbound.check(u).is_ok())
             .cloned()
             .ok_or_else(|| {
                 AppError::conflict(
                     "no_source_url",
-                    "the video has no http(s) video_raw_url or video_processed_url for OpusClip to fetch",
+                    "the video has no public http(s) video_raw_url or video_processed_url for OpusClip to fetch",
                 )
             })?;
         if video.status == VideoStatus::Processing

@@ -6,6 +6,7 @@ pub mod clips;
 pub mod crypto;
 mod error;
 pub mod organization;
+pub mod outbound;
 pub mod passwords;
 pub mod posts;
 pub mod throttle;

@@ -9,6 +9,7 @@ use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Conn, Db};
 
 use super::auth::Caller;
+use super::outbound::OutboundPolicy;
 use super::{AppError, validate};
 
 /// Whether a video may go from `from` to `to`: draft → processing → ready → posted, any →
@@ -56,11 +57,17 @@ pub struct NewVideo {
     pub module_type: Option<ModuleType>,
 }
 
-pub async fn create(db: &Db, caller: &Caller, new: NewVideo) -> Result<VideoRow, AppError> {
+/// URLs must pass `outbound` (a provider or a receiver fetches them).
+pub async fn create(
+    db: &Db,
+    caller: &Caller,
+    outbound: OutboundPolicy,
+    new: NewVideo,
+) -> Result<VideoRow, AppError> {
     let insert = VideoInsert {
         script: new.script,
-        video_raw_url: new.video_raw_url,
-        thumbnail_url: new.thumbnail_url,
+        video_raw_url: outbound.optional("video_raw_url", new.video_raw_url)?,
+        thumbnail_url: outbound.optional("thumbnail_url", new.thumbnail_url)?,
         module_type: new.module_type,
         ..VideoInsert::new(caller.user_id, title(&new.title)?)
     };
@@ -103,13 +110,18 @@ pub struct VideoPatch {
 
 /// Applies a patch; a status change is checked against the current status in the same
 /// transaction, so two concurrent edits cannot both pass the check from a stale status.
+/// URLs must pass `outbound`.
 pub async fn update(
     db: &Db,
     caller: &Caller,
+    outbound: OutboundPolicy,
     id: VideoId,
     patch: VideoPatch,
 ) -> Result<VideoRow, AppError> {
     let title = patch.title.as_deref().map(title).transpose()?;
+    let video_raw_url = outbound.patched("video_raw_url", patch.video_raw_url)?;
+    let video_processed_url = outbound.patched("video_processed_url", patch.video_processed_url)?;
+    let thumbnail_url = outbound.patched("thumbnail_url", patch.thumbnail_url)?;
     non_negative("duration_seconds", patch.duration_seconds.flatten())?;
     let mut tx = db.begin().await?;
     let current = tx.videos(&caller.scope).get(id).await?;
@@ -119,9 +131,9 @@ pub async fn update(
     let update = VideoUpdate {
         title,
         script: patch.script,
-        video_raw_url: patch.video_raw_url,
-        video_processed_url: patch.video_processed_url,
-        thumbnail_url: patch.thumbnail_url,
+        video_raw_url,
+        video_processed_url,
+        thumbnail_url,
         status: patch.status,
         duration_seconds: patch.duration_seconds,
         ..VideoUpdate::default()

@@ -82,6 +82,8 @@ pub struct ServeArgs {
     pub worker: crate::worker::WorkerArgs,
     #[command(flatten)]
     pub clips: crate::worker::clips::ClipArgs,
+    #[command(flatten)]
+    pub outbound: crate::config::OutboundArgs,
 }
 
 impl ServeArgs {
@@ -134,7 +136,10 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
     let (logs, writer) = ApiLogSink::spawn(db.clone(), args.logs.sink_config()?);
     let (stop_maintenance, stopped) = watch::channel(false);
     let maintenance = tokio::spawn(daily_maintenance(db.clone(), retention, stopped));
-    let clips = args.clips.service(master_key.clone(), Some(logs.clone()));
+    let outbound = args.outbound.policy();
+    let clips = args
+        .clips
+        .service(master_key.clone(), Some(logs.clone()), outbound)?;
     let state = AppState {
         auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
         db,
@@ -146,6 +151,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         unauthenticated_logs: Arc::new(UnauthenticatedBudget::new(
             args.logs.log_unauthenticated_per_minute,
         )),
+        outbound,
     };
     Ok((
         http::router(state),
@@ -191,7 +197,8 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = crate::worker::Worker::new(
         db.clone(),
-        args.worker.publisher(Some(background.logs.clone())),
+        args.worker
+            .publisher(Some(background.logs.clone()), args.outbound.policy())?,
         args.worker.config(),
     );
     let worker = tokio::spawn(worker.run(async {

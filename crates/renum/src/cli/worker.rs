@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::api_log::{ApiLogArgs, ApiLogSink};
 use crate::app::crypto::MasterKey;
-use crate::config::DatabaseArgs;
+use crate::config::{DatabaseArgs, OutboundArgs};
 use crate::worker::clips::ClipArgs;
 use crate::worker::{Worker, WorkerArgs};
 
@@ -21,6 +21,8 @@ pub struct WorkerCmdArgs {
     pub clips: ClipArgs,
     #[command(flatten)]
     pub api_log: ApiLogArgs,
+    #[command(flatten)]
+    pub outbound: OutboundArgs,
     /// Where the development master key file is (see `renum serve`).
     #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -33,9 +35,10 @@ pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<
     let db = db_args.connect().await?;
     let master_key = MasterKey::load(args.master_key.as_deref(), &args.data_dir)?;
     let (sink, writer) = ApiLogSink::spawn(db.clone(), args.api_log.sink_config()?);
-    let publisher = args.worker.publisher(Some(sink.clone()));
+    let outbound = args.outbound.policy();
+    let publisher = args.worker.publisher(Some(sink.clone()), outbound)?;
     let worker = Worker::new(db.clone(), publisher, args.worker.config());
-    let clips = args.clips.service(master_key, Some(sink));
+    let clips = args.clips.service(master_key, Some(sink), outbound)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let poller = tokio::spawn(crate::worker::clips::run(
         db.clone(),

@@ -49,6 +49,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// How many unauthenticated requests per source are logged.
     pub unauthenticated_logs: Arc<UnauthenticatedBudget>,
+    /// Which hosts tenants' media URLs may point at.
+    pub outbound: crate::app::outbound::OutboundPolicy,
 }
 
 pub fn router(state: AppState) -> Router {

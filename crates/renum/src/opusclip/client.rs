@@ -4,7 +4,8 @@
 //! retried with jittered exponential backoff on 429 (waiting at least `Retry-After`), 5xx and
 //! connection errors or timeouts, never on another 4xx, and each attempt is recorded as an
 //! outbound API log. The key travels only in the `Authorization` header, which is never
-//! recorded; request bodies are logged through the sink's redaction policy.
+//! recorded; request bodies are logged through the sink's redaction policy. Connections keep
+//! to the outbound rule (`crate::net`), and transport errors are described without the URL.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -21,6 +22,7 @@ use super::error::{ErrorKind, Operation, OpusClipError};
 use super::limiter::{KeyLimiter, RateQuota};
 use super::types::{ClipProject, CreateClipProject, ExportableClip};
 use crate::api_log::{ApiLogSink, Call};
+use crate::app::outbound::OutboundPolicy;
 
 /// The service name of OpusClip calls in `api_logs`.
 pub const SERVICE: &str = "opusclip";
@@ -69,6 +71,8 @@ pub struct ClientConfig {
     /// First retry delay; doubles per attempt up to `max_backoff`, with jitter.
     pub backoff: Duration,
     pub max_backoff: Duration,
+    /// Where the client may connect (the base URL and clip downloads).
+    pub outbound: OutboundPolicy,
 }
 
 impl Default for ClientConfig {
@@ -80,6 +84,7 @@ impl Default for ClientConfig {
             max_attempts: 5,
             backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
+            outbound: OutboundPolicy::default(),
         }
     }
 }
@@ -114,7 +119,7 @@ struct Request<'a> {
 
 impl OpusClipClient {
     pub fn new(config: ClientConfig, sink: Option<ApiLogSink>) -> OpusClipClient {
-        let http = reqwest::Client::builder()
+        let http = crate::net::client_builder(config.outbound)
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
@@ -245,6 +250,14 @@ impl OpusClipClient {
             op,
             kind: ErrorKind::Malformed("the clip has no uriForExport".into()),
         })?;
+        self.inner
+            .config
+            .outbound
+            .check(&uri)
+            .map_err(|refusal| OpusClipError {
+                op,
+                kind: ErrorKind::UnsafeUrl(refusal.to_string()),
+            })?;
         self.send(Request {
             op,
             method: HttpMethod::Get,
@@ -335,7 +348,7 @@ impl OpusClipClient {
                 if let Some(sink) = sink {
                     call.finish(sink, None, None);
                 }
-                return Err(self.transport(&err));
+                return Err(self.transport(err));
             }
         };
         let status = resp.status();
@@ -351,7 +364,7 @@ impl OpusClipClient {
                 if let Some(sink) = sink {
                     call.finish(sink, Some(status.as_u16()), None);
                 }
-                return Err(self.transport(&err));
+                return Err(self.transport(err));
             }
         };
         let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
@@ -387,13 +400,18 @@ impl OpusClipClient {
         })
     }
 
-    fn transport(&self, err: &reqwest::Error) -> ErrorKind {
+    /// A transport failure, described without its URL (it reaches tenants in 409 bodies
+    /// and `last_error`).
+    fn transport(&self, err: reqwest::Error) -> ErrorKind {
         if err.is_timeout() {
             ErrorKind::Timeout(self.inner.config.timeout)
         } else if err.is_decode() || err.is_body() {
-            ErrorKind::Malformed(format!("the body could not be read: {err}"))
+            ErrorKind::Malformed(format!(
+                "the body could not be read: {}",
+                crate::net::describe(err)
+            ))
         } else {
-            ErrorKind::ProviderDown(format!("connection failed: {err}"))
+            ErrorKind::ProviderDown(format!("connection failed: {}", crate::net::describe(err)))
         }
     }
 }

@@ -42,6 +42,9 @@ pub enum ErrorKind {
     Malformed(String),
     #[error("request refused (HTTP {status}): {message}")]
     Rejected { status: u16, message: String },
+    /// A URL the outbound rule refuses (`app::outbound`), not fetched.
+    #[error("not fetched: the URL {0}")]
+    UnsafeUrl(String),
 }
 
 impl ErrorKind {

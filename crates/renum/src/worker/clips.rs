@@ -11,6 +11,7 @@ use renum_db::Db;
 use crate::api_log::ApiLogSink;
 use crate::app::clips::{ClipService, PollConfig};
 use crate::app::crypto::MasterKey;
+use crate::app::outbound::OutboundPolicy;
 use crate::opusclip::{ClientConfig, OpusClipClient, RateQuota};
 
 #[derive(Args, Debug, Clone)]
@@ -47,18 +48,26 @@ pub struct ClipArgs {
 }
 
 impl ClipArgs {
-    pub fn service(&self, master_key: MasterKey, sink: Option<ApiLogSink>) -> ClipService {
+    /// Refuses an OpusClip base URL the outbound rule refuses (one line).
+    pub fn service(
+        &self,
+        master_key: MasterKey,
+        sink: Option<ApiLogSink>,
+        policy: OutboundPolicy,
+    ) -> anyhow::Result<ClipService> {
+        policy.operator_url("--opusclip-base-url", &self.opusclip_base_url)?;
         let client = OpusClipClient::new(
             ClientConfig {
                 base_url: self.opusclip_base_url.clone(),
                 timeout: self.opusclip_timeout,
                 quota: RateQuota::new(self.opusclip_rate_limit, self.opusclip_rate_window),
                 backoff: self.opusclip_backoff,
+                outbound: policy,
                 ..ClientConfig::default()
             },
             sink,
         );
-        ClipService {
+        Ok(ClipService {
             client,
             master_key,
             public_url: self.public_url.clone(),
@@ -69,7 +78,7 @@ impl ClipArgs {
                 lease: (self.opusclip_timeout * 4).max(Duration::from_secs(60)),
                 batch: 10,
             },
-        }
+        })
     }
 }
 

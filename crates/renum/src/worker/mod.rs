@@ -24,6 +24,8 @@ use renum_db::repo::Outcome as PostOutcome;
 use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Db, OrgScope};
 
+use crate::app::outbound::OutboundPolicy;
+
 pub use publisher::{AnyPublisher, LogPublisher, PublishError, Publisher, WebhookPublisher};
 
 #[derive(Args, Debug, Clone)]
@@ -67,16 +69,25 @@ impl WorkerArgs {
         }
     }
 
-    pub fn publisher(&self, sink: Option<crate::api_log::ApiLogSink>) -> AnyPublisher {
-        match &self.publish_webhook_url {
-            Some(url) => AnyPublisher::Webhook(WebhookPublisher::new(
-                url.clone(),
-                self.publish_webhook_secret.clone(),
-                Duration::from_secs(30),
-                sink,
-            )),
+    /// Refuses a webhook URL the outbound rule refuses (one line, URL shown without secrets).
+    pub fn publisher(
+        &self,
+        sink: Option<crate::api_log::ApiLogSink>,
+        policy: OutboundPolicy,
+    ) -> anyhow::Result<AnyPublisher> {
+        Ok(match &self.publish_webhook_url {
+            Some(url) => {
+                policy.operator_url("--publish-webhook-url", url)?;
+                AnyPublisher::Webhook(WebhookPublisher::new(
+                    url.clone(),
+                    self.publish_webhook_secret.clone(),
+                    Duration::from_secs(30),
+                    sink,
+                    policy,
+                ))
+            }
             None => AnyPublisher::Log(LogPublisher),
-        }
+        })
     }
 }
 

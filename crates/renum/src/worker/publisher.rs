@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::api_log::{ApiLogSink, Call};
+use crate::app::outbound::OutboundPolicy;
 
 /// A delivery that did not succeed; the scheduler retries with backoff, then fails the post.
 #[derive(Debug, thiserror::Error)]
@@ -49,8 +50,16 @@ pub struct WebhookPublisher {
 }
 
 impl WebhookPublisher {
-    pub fn new(url: String, secret: String, timeout: Duration, sink: Option<ApiLogSink>) -> Self {
-        let client = reqwest::Client::builder()
+    /// `url` is checked against `outbound` at start-up (`WorkerArgs::publisher`); the client
+    /// keeps to it after DNS and on redirects.
+    pub fn new(
+        url: String,
+        secret: String,
+        timeout: Duration,
+        sink: Option<ApiLogSink>,
+        outbound: OutboundPolicy,
+    ) -> Self {
+        let client = crate::net::client_builder(outbound)
             .timeout(timeout)
             .build()
             .expect("a client with a timeout builds");
@@ -106,7 +115,11 @@ impl Publisher for WebhookPublisher {
                 if let Some(sink) = &self.sink {
                     call.finish(sink, None, None);
                 }
-                return Err(PublishError(format!("webhook unreachable: {err}")));
+                // Without the URL: the error becomes the post's `last_error`.
+                return Err(PublishError(format!(
+                    "webhook unreachable: {}",
+                    crate::net::describe(err)
+                )));
             }
         };
         let status = resp.status();

@@ -7,8 +7,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use renum::app::clips::{ClipService, Step};
-use renum::opusclip::RateQuota;
+use renum::app::outbound::OutboundPolicy;
 use renum::opusclip::sim::{Faults, OpusClipSim, STALL_REASON, SimConfig, SimHandle};
+use renum::opusclip::{ClientConfig, OpusClipClient, RateQuota};
 use renum::worker::{LogPublisher, Worker, WorkerConfig};
 use renum_db::{Access, Engine};
 use reqwest::{Method, StatusCode};
@@ -42,6 +43,8 @@ async fn sim_with(config: SimConfig) -> SimHandle {
 async fn app(engine: Engine, sim: &SimHandle, extra: &[&str]) -> TestApp {
     let base = sim.base_url();
     let mut args = vec![
+        // The simulator is on loopback.
+        "--allow-private-urls",
         "--opusclip-base-url",
         &base,
         "--opusclip-timeout",
@@ -494,4 +497,73 @@ clip_test! {
         app.t.cleanup().await;
         sim.shutdown();
     }
+}
+
+/// An OpusClip base URL that refuses connections and carries a token in its path (some
+/// gateways take one there).
+async fn unreachable_base() -> String {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    format!("http://{closed}/gw-s3cret/api")
+}
+
+#[track_caller]
+fn assert_no_url(text: &str) {
+    assert!(
+        !text.contains("s3cret") && !text.contains("http://"),
+        "a URL leaked: {text}"
+    );
+}
+
+clip_test! {
+    async fn a_provider_that_cannot_be_reached_leaves_no_url_in_the_409_or_last_error(engine) {
+        let sim = sim(Duration::from_millis(20), 2).await;
+        let base = unreachable_base().await;
+        // The create call fails: the 409 body and the failed project's last_error.
+        let broken = app(engine, &sim, &["--opusclip-base-url", &base, "--opusclip-backoff", "1ms"]).await;
+        let acct = account(&broken, "unreachable@example.com").await;
+        let video = upload(&broken, &acct).await;
+        let path = format!("/v1/videos/{video}/clip-projects");
+        let (status, body) = broken.call(Method::POST, &path, Some(&acct.token), Some(json!({}))).await;
+        assert_eq!(error_code(status, &body, StatusCode::CONFLICT), "opusclip_unavailable");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("connection failed: error sending request"), "{message}");
+        assert_no_url(message);
+        let (_, list) = broken.call(Method::GET, &path, Some(&acct.token), None).await;
+        assert_eq!(list["items"][0]["status"], "failed");
+        assert_no_url(list["items"][0]["last_error"].as_str().unwrap());
+        broken.stop().await;
+        // A poll fails: the processing project's last_error.
+        let app = app(engine, &sim, &[]).await;
+        let acct = account(&app, "poll-unreachable@example.com").await;
+        let video = upload(&app, &acct).await;
+        let project = start(&app, &acct, &video).await;
+        let clips = app.clips();
+        let poller = ClipService {
+            client: OpusClipClient::new(
+                ClientConfig {
+                    base_url: base.clone(),
+                    backoff: Duration::from_millis(1),
+                    max_attempts: 2,
+                    outbound: OutboundPolicy { allow_private: true },
+                    ..ClientConfig::default()
+                },
+                None,
+            ),
+            ..clips
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(poller.poll_once(app.db()).await.unwrap().len(), 1);
+        let (_, p) = app.call(Method::GET, &format!("/v1/clip-projects/{}", project["id"].as_str().unwrap()), Some(&acct.token), None).await;
+        assert_eq!(p["status"], "processing");
+        let error = p["last_error"].as_str().unwrap();
+        assert!(error.contains("connection failed"), "{error}");
+        assert_no_url(error);
+        app.stop().await;
+        sim.shutdown();
+    }
+
 }

@@ -12,6 +12,7 @@ mod isolation;
 mod openapi;
 mod opusclip;
 mod organization;
+mod outbound;
 mod posts;
 mod statements;
 mod videos;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use renum::api_log::{ApiLogSink, SinkConfig};
+use renum::app::outbound::OutboundPolicy;
 use renum::opusclip::sim::{Faults, OpusClipSim, STALL_REASON, SimConfig, SimHandle};
 use renum::opusclip::types::{
     AspectRatio, ConclusionAction, ConclusionActionType, CurationPref, ImportPref, RenderPref,
@@ -33,6 +34,18 @@ async fn sim(config: SimConfig) -> SimHandle {
 }
 
 fn client(sim: &SimHandle, tweak: impl FnOnce(&mut ClientConfig)) -> OpusClipClient {
+    // The simulator is on loopback.
+    let loopback = OutboundPolicy {
+        allow_private: true,
+    };
+    client_with(sim, loopback, tweak)
+}
+
+fn client_with(
+    sim: &SimHandle,
+    outbound: OutboundPolicy,
+    tweak: impl FnOnce(&mut ClientConfig),
+) -> OpusClipClient {
     let mut config = ClientConfig {
         base_url: sim.base_url(),
         timeout: Duration::from_secs(5),
@@ -40,6 +53,7 @@ fn client(sim: &SimHandle, tweak: impl FnOnce(&mut ClientConfig)) -> OpusClipCli
         max_backoff: Duration::from_millis(100),
         // Tests that are not about the limit are not slowed by it.
         quota: RateQuota::new(1000, Duration::from_secs(1)),
+        outbound,
         ..ClientConfig::default()
     };
     tweak(&mut config);
@@ -144,6 +158,13 @@ async fn a_project_runs_through_the_stages_and_exposes_its_clips() {
     }
     let file = client.download_clip(&creds, &all[0]).await.unwrap();
     assert!(String::from_utf8(file).unwrap().contains(&all[0].id));
+    // A client that keeps to public hosts does not fetch the simulator's loopback CDN URL.
+    let public_only = client_with(&sim, OutboundPolicy::default(), |_| {});
+    let err = public_only
+        .download_clip(&creds, &all[0])
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::UnsafeUrl(_)), "{err}");
     sim.shutdown();
 }
 
@@ -390,6 +411,9 @@ async fn every_attempt_is_logged_without_the_key() {
         ClientConfig {
             base_url: sim.base_url(),
             backoff: Duration::from_millis(5),
+            outbound: OutboundPolicy {
+                allow_private: true,
+            },
             ..ClientConfig::default()
         },
         Some(sink),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use renum::api_log::{ApiLogSink, SinkConfig};
+use renum::app::outbound::OutboundPolicy;
 use renum::worker::publisher::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign};
 use renum::worker::{PublishError, Publisher, WebhookPublisher, Worker, WorkerConfig};
 use renum_db::enums::{Platform, PostStatus};
@@ -100,12 +101,18 @@ async fn seed(app: &TestApp, n: usize) -> (OrgScope, Vec<PostId>) {
     (scope, ids)
 }
 
+/// The receivers of these tests are on loopback.
+const LOOPBACK: OutboundPolicy = OutboundPolicy {
+    allow_private: true,
+};
+
 fn webhook(url: &str) -> WebhookPublisher {
     WebhookPublisher::new(
         url.to_owned(),
         SECRET.to_owned(),
         Duration::from_secs(10),
         None,
+        LOOPBACK,
     )
 }
 
@@ -116,6 +123,7 @@ fn logged_webhook(url: &str, sink: ApiLogSink) -> WebhookPublisher {
         SECRET.to_owned(),
         Duration::from_secs(10),
         Some(sink),
+        LOOPBACK,
     )
 }
 
@@ -249,5 +257,69 @@ api_test! {
         let post = conn.posts(&scope).get(ids[0]).await.unwrap();
         assert_eq!((post.status, post.attempts, post.last_error.as_deref()), (PostStatus::Failed, 3, Some("platform said no")));
         assert!(worker.try_run_once().await.unwrap().is_idle());
+    }
+}
+
+api_test! {
+    async fn the_webhook_publisher_refuses_a_name_that_resolves_to_loopback(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let receiver = Receiver::default();
+        let url = receiver.start().await;
+        // `localhost` passes no literal-address check: only the resolver can see 127.0.0.1.
+        let url = format!("{}?token=hook-s3cret", url.replace("127.0.0.1", "localhost"));
+        let guarded = WebhookPublisher::new(url.clone(), SECRET.to_owned(), Duration::from_secs(10), None, OutboundPolicy::default());
+        let worker = Worker::new(app.db().clone(), guarded, config(Duration::from_secs(60), 5, Duration::from_secs(3600)));
+        let outcome = worker.try_run_once().await.unwrap();
+        assert_eq!((outcome.claimed, outcome.retried), (1, 1));
+        assert!(receiver.counts().is_empty(), "nothing reached the receiver");
+        let mut conn = app.db().conn().await.unwrap();
+        let error = conn.posts(&scope).get(ids[0]).await.unwrap().last_error.unwrap();
+        assert!(error.contains("localhost resolves to no public address"), "{error}");
+        assert!(!error.contains("hook-s3cret") && !error.contains("http://"), "the URL is not in last_error: {error}");
+        // The same receiver, allowed: the refusal above was the guard's.
+        let due_now = PostUpdate { scheduled_at: Some(Timestamp::now()), ..PostUpdate::default() };
+        conn.posts(&scope).update(ids[0], &due_now).await.unwrap();
+        let allowed = Worker::new(app.db().clone(), webhook(&url), config(Duration::from_secs(60), 5, Duration::from_secs(3600)));
+        assert_eq!(allowed.try_run_once().await.unwrap().published, 1);
+        assert_eq!(receiver.counts().get(&ids[0].to_string()), Some(&1));
+    }
+
+    async fn an_unreachable_webhook_leaves_no_url_in_last_error(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+        let worker = Worker::new(
+            app.db().clone(),
+            webhook(&format!("http://{closed}/hooks/tok-s3cret?token=q-s3cret")),
+            config(Duration::from_secs(60), 5, Duration::from_secs(3600)),
+        );
+        assert_eq!(worker.try_run_once().await.unwrap().retried, 1);
+        let mut conn = app.db().conn().await.unwrap();
+        let error = conn.posts(&scope).get(ids[0]).await.unwrap().last_error.unwrap();
+        assert!(error.starts_with("webhook unreachable: error sending request"), "{error}");
+        assert!(!error.contains("s3cret") && !error.contains(&closed.to_string()), "{error}");
+    }
+
+    async fn a_redirect_to_a_refused_url_is_not_followed(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let receiver = Receiver::default();
+        let url = receiver.start().await;
+        let target = url.replace("http://", "http://bot:pw-s3cret@");
+        let redirects = axum::Router::new().route(
+            "/moved",
+            axum::routing::post(move || {
+                let target = target.clone();
+                async move { (AxumStatus::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, target)]) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let moved = format!("http://{}/moved", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, redirects).await.unwrap() });
+        let worker = Worker::new(app.db().clone(), webhook(&moved), config(Duration::from_secs(60), 5, Duration::from_secs(3600)));
+        assert_eq!(worker.try_run_once().await.unwrap().retried, 1);
+        assert!(receiver.counts().is_empty(), "the redirect was not followed");
+        let mut conn = app.db().conn().await.unwrap();
+        let error = conn.posts(&scope).get(ids[0]).await.unwrap().last_error.unwrap();
+        assert!(error.contains("redirect refused: the target must not carry credentials"), "{error}");
+        assert!(!error.contains("s3cret"), "{error}");
     }
 }

@@ -60,6 +60,8 @@ async fn renum_worker_follows_the_projects_renum_serve_started() {
     let port = free_port().to_string();
     let bind = format!("127.0.0.1:{port}");
     let common = [
+        // The simulator is on loopback.
+        "--allow-private-urls",
         "--opusclip-base-url",
         base_url.as_str(),
         "--clip-poll-interval",

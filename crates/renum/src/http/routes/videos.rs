@@ -43,7 +43,7 @@ pub async fn create(
         thumbnail_url: req.thumbnail_url,
         module_type: req.module_type,
     };
-    let video = videos::create(&state.db, &caller, new).await?;
+    let video = videos::create(&state.db, &caller, state.outbound, new).await?;
     Ok((StatusCode::CREATED, axum::Json(video.into())))
 }
 
@@ -138,7 +138,9 @@ pub async fn update(
         duration_seconds: req.duration_seconds,
     };
     Ok(axum::Json(
-        videos::update(&state.db, &caller, id, patch).await?.into(),
+        videos::update(&state.db, &caller, state.outbound, id, patch)
+            .await?
+            .into(),
     ))
 }
 
