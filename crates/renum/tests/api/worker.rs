@@ -16,7 +16,7 @@ use renum_db::models::{PostInsert, PostUpdate, PostWithVideo, VideoInsert};
 use renum_db::sql_types::{StringList, Timestamp};
 use renum_db::{Access, Db, Engine, OrgScope};
 
-use crate::helpers::{TestApp, count};
+use crate::helpers::{Account, TestApp, count};
 
 const SECRET: &str = "webhook secret";
 
@@ -73,6 +73,12 @@ fn config(lease: Duration, max_attempts: i32, backoff: Duration) -> WorkerConfig
 
 /// An organization with one video and `n` posts due a minute ago.
 async fn seed(app: &TestApp, n: usize) -> (OrgScope, Vec<PostId>) {
+    let (_, scope, ids) = seed_with_owner(app, n).await;
+    (scope, ids)
+}
+
+/// [`seed`], with the owner's account (to act on the organization through the API).
+async fn seed_with_owner(app: &TestApp, n: usize) -> (Account, OrgScope, Vec<PostId>) {
     let acct = app.signup("w@example.com", "Worker").await;
     let scope = OrgScope::trusted(acct.organization_id.parse::<OrganizationId>().unwrap());
     let user: UserId = acct.user_id.parse().unwrap();
@@ -98,7 +104,7 @@ async fn seed(app: &TestApp, n: usize) -> (OrgScope, Vec<PostId>) {
         ids.push(tx.posts(&scope).insert(&post).await.unwrap().id);
     }
     tx.commit().await.unwrap();
-    (scope, ids)
+    (acct, scope, ids)
 }
 
 /// The receivers of these tests are on loopback.
@@ -132,6 +138,38 @@ struct Hangs;
 impl Publisher for Hangs {
     async fn publish(&self, _: &PostWithVideo) -> Result<String, PublishError> {
         std::future::pending().await
+    }
+}
+
+/// Takes `delay` per delivery and counts the ones that complete; answers `ext-<post id>`, or
+/// the same `fixed` id for every post.
+#[derive(Clone, Default)]
+struct Counting {
+    delay: Duration,
+    fixed: Option<&'static str>,
+    done: Arc<Mutex<HashMap<PostId, usize>>>,
+}
+
+impl Counting {
+    fn slow(delay: Duration) -> Self {
+        Counting {
+            delay,
+            ..Counting::default()
+        }
+    }
+
+    fn deliveries(&self, id: PostId) -> usize {
+        self.done.lock().unwrap().get(&id).copied().unwrap_or(0)
+    }
+}
+
+impl Publisher for Counting {
+    async fn publish(&self, post: &PostWithVideo) -> Result<String, PublishError> {
+        tokio::time::sleep(self.delay).await;
+        *self.done.lock().unwrap().entry(post.post.id).or_default() += 1;
+        Ok(self
+            .fixed
+            .map_or_else(|| format!("ext-{}", post.post.id), str::to_owned))
     }
 }
 
@@ -321,5 +359,101 @@ api_test! {
         let error = conn.posts(&scope).get(ids[0]).await.unwrap().last_error.unwrap();
         assert!(error.contains("redirect refused: the target must not carry credentials"), "{error}");
         assert!(!error.contains("s3cret"), "{error}");
+    }
+}
+
+api_test! {
+    async fn a_delivery_slower_than_the_lease_keeps_it_and_no_post_is_delivered_twice(app) {
+        let (_, ids) = seed(app, 3).await;
+        let lease = Duration::from_millis(600);
+        // Every delivery takes 1.5 leases; a batch of three takes 4.5.
+        let publisher = Counting::slow(lease * 3 / 2);
+        let slow = Worker::new(app.db().clone(), publisher.clone(), config(lease, 5, Duration::from_secs(3600)));
+        let other = Worker::new(app.db().clone(), publisher.clone(), config(lease, 5, Duration::from_secs(3600)));
+        let first = tokio::spawn(async move { slow.try_run_once().await.unwrap() });
+        while count(app.db(), "SELECT count(*) FROM posts WHERE status = 'publishing'").await < 3 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let started = std::time::Instant::now();
+        let mut second = renum::worker::Outcome::default();
+        while started.elapsed() < lease * 8 {
+            let round = other.try_run_once().await.unwrap();
+            second.claimed += round.claimed;
+            second.published += round.published;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let first = first.await.unwrap();
+        assert_eq!(first.claimed, 3, "the first worker claimed the whole batch");
+        assert_eq!(first.published + second.published, 3, "{first:?} {second:?}");
+        assert_eq!(first.published + first.lost, 3, "what it did not publish it skipped: {first:?}");
+        for id in &ids {
+            assert_eq!(publisher.deliveries(*id), 1, "post {id} delivered once");
+        }
+        assert_eq!(count(app.db(), "SELECT count(*) FROM posts WHERE status = 'published'").await, 3);
+    }
+
+    async fn a_platform_id_another_post_holds_fails_the_post_instead_of_redelivering_it(app) {
+        let (scope, ids) = seed(app, 2).await;
+        let publisher = Counting { fixed: Some("same-id"), ..Counting::default() };
+        let worker = Worker::new(app.db().clone(), publisher.clone(), config(Duration::from_millis(300), 5, Duration::from_secs(3600)));
+        let outcome = worker.try_run_once().await.unwrap();
+        assert_eq!((outcome.claimed, outcome.published, outcome.failed), (2, 1, 1), "{outcome:?}");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(worker.try_run_once().await.unwrap().is_idle(), "nothing is left under a lease to redeliver");
+        let mut conn = app.db().conn().await.unwrap();
+        let mut posts = Vec::new();
+        for id in &ids {
+            posts.push(conn.posts(&scope).get(*id).await.unwrap());
+        }
+        let failed: Vec<_> = posts.iter().filter(|p| p.status == PostStatus::Failed).collect();
+        assert_eq!(failed.len(), 1);
+        let error = failed[0].last_error.as_deref().unwrap();
+        assert!(error.contains("same-id") && error.contains("posts_platform_external_post_id_key"), "{error}");
+        assert_eq!(ids.iter().map(|id| publisher.deliveries(*id)).sum::<usize>(), 2, "each delivered once");
+    }
+
+    async fn posts_of_an_organization_deleted_mid_batch_are_not_delivered(app) {
+        let (owner, scope, ids) = seed_with_owner(app, 2).await;
+        let lease = Duration::from_millis(600);
+        let publisher = Counting::slow(Duration::from_millis(1500));
+        let worker = Worker::new(app.db().clone(), publisher.clone(), config(lease, 5, Duration::from_secs(3600)));
+        let round = tokio::spawn(async move { worker.try_run_once().await.unwrap() });
+        while count(app.db(), "SELECT count(*) FROM posts WHERE status = 'publishing'").await < 2 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (status, _) = app.call(reqwest::Method::DELETE, "/v1/organization", Some(&owner.token),
+            Some(serde_json::json!({"confirm_slug": owner.slug}))).await;
+        assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+        let outcome = round.await.unwrap();
+        assert_eq!((outcome.claimed, outcome.published, outcome.lost), (2, 0, 2), "{outcome:?}");
+        assert_eq!(ids.iter().map(|id| publisher.deliveries(*id)).sum::<usize>(), 0, "the delivery in flight was abandoned");
+        let mut conn = app.db().conn().await.unwrap();
+        for id in &ids {
+            assert_eq!(conn.posts(&scope).get(*id).await.unwrap().status, PostStatus::Cancelled);
+        }
+    }
+
+    async fn a_post_whose_leases_keep_running_out_fails_after_max_attempts(app) {
+        let (scope, ids) = seed(app, 1).await;
+        let lease = Duration::from_millis(300);
+        for claimed in ["SELECT count(*) FROM posts WHERE attempts = 1", "SELECT count(*) FROM posts WHERE attempts = 2"] {
+            // A worker that dies mid-delivery, twice.
+            let stuck = Worker::new(app.db().clone(), Hangs, config(lease, 2, Duration::from_secs(3600)));
+            let task = tokio::spawn(async move { stuck.try_run_once().await });
+            while count(app.db(), claimed).await == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            task.abort();
+            let _ = task.await;
+            tokio::time::sleep(lease + Duration::from_millis(100)).await;
+        }
+        let publisher = Counting::default();
+        let worker = Worker::new(app.db().clone(), publisher.clone(), config(lease, 2, Duration::from_secs(3600)));
+        let outcome = worker.try_run_once().await.unwrap();
+        assert_eq!((outcome.claimed, outcome.failed), (1, 1), "{outcome:?}");
+        assert_eq!(publisher.deliveries(ids[0]), 0);
+        let post = app.db().conn().await.unwrap().posts(&scope).get(ids[0]).await.unwrap();
+        assert_eq!((post.status, post.attempts), (PostStatus::Failed, 3));
+        assert_eq!(post.last_error.as_deref(), Some("no outcome after 2 attempts"));
     }
 }
