@@ -4,6 +4,7 @@ mod backfill;
 mod bench;
 mod clip_worker;
 mod doctor;
+mod exactly_once;
 #[cfg(feature = "migration-lint")]
 mod lint;
 mod logs;
