@@ -1,14 +1,23 @@
 //! Schema migrations: versioned, reversible, checksummed SQL per engine, embedded in the
 //! binary and applied by sqlx's migrator. On PostgreSQL the migrator holds an advisory lock,
-//! so processes migrating at the same moment apply each migration once. A changed file of an
-//! applied migration is reported as a checksum mismatch and never re-run.
+//! so processes migrating at the same moment apply each migration once, and waits for it at
+//! most a bounded time. A changed file of an applied migration is reported as a checksum
+//! mismatch and never re-run.
+//!
+//! Rolling deploys run old and new binaries on one schema: migrations applied by a newer
+//! binary are tolerated (`up` ignores them, [`is_current`] does not count them), since
+//! expand/contract migrations keep the old code working. Migrations run on a connection that
+//! is closed afterwards, never returned to the pool, so a session setting a migration makes
+//! (`SET lock_timeout`) cannot leak into the product's queries.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
+use sqlx::Connection;
 use sqlx::migrate::{AppliedMigration, Migrate, Migrator};
 
 use crate::db::{Db, Engine};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 pub static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -52,41 +61,60 @@ pub struct MigrationStatus {
     pub state: State,
 }
 
-/// Applies every pending migration.
+/// How long `up` waits for another process's migration lock by default.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(5 * 60);
+
+/// Applies every pending migration, waiting at most [`DEFAULT_LOCK_WAIT`] for the lock.
 pub async fn up(db: &Db) -> Result<()> {
-    up_with(db, migrator(db.engine())).await
+    up_with(db, migrator(db.engine()), DEFAULT_LOCK_WAIT).await
 }
 
-pub async fn up_with(db: &Db, migrator: &Migrator) -> Result<()> {
+/// Applies `migrator`'s pending migrations; on PostgreSQL, fails once another process has
+/// held the migration lock for `lock_wait`.
+pub async fn up_with(db: &Db, migrator: &Migrator, lock_wait: Duration) -> Result<()> {
+    let mut unlocked = Migrator::with_migrations(migrator.iter().cloned().collect());
+    // Versions a newer binary applied are its business (module documentation).
+    unlocked.set_ignore_missing(true);
     match db {
         Db::Postgres(pool) => {
             // Our own lock (see catalogue::postgres_only::migration_lock); the migrations run on
             // the connection that holds it, so a pool of one connection is enough.
             use crate::catalogue::postgres_only::migration_lock;
-            let mut lock = pool.acquire().await?;
+            let mut lock = pool.acquire().await?.detach();
+            let started = Instant::now();
             while !sqlx::query_scalar::<_, bool>(migration_lock::TRY_LOCK)
                 .bind(MIGRATION_LOCK_KEY)
-                .fetch_one(&mut *lock)
+                .fetch_one(&mut lock)
                 .await?
             {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                if started.elapsed() >= lock_wait {
+                    return Err(Error::Config(format!(
+                        "another process has held the migration lock for {}s (a migration still \
+                         running, or a stuck session: see pg_locks for advisory lock {MIGRATION_LOCK_KEY}); \
+                         retry, or raise --lock-wait",
+                        lock_wait.as_secs()
+                    )));
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            let mut unlocked = Migrator::with_migrations(migrator.iter().cloned().collect());
             unlocked.set_locking(false);
-            let result = unlocked.run(&mut *lock).await;
-            sqlx::query(migration_lock::UNLOCK)
-                .bind(MIGRATION_LOCK_KEY)
-                .execute(&mut *lock)
-                .await?;
+            let result = unlocked.run(&mut lock).await;
+            // Closing the session releases the lock and forgets whatever the migrations SET.
+            lock.close().await?;
             result?
         }
-        Db::Sqlite(pool) => migrator.run(pool).await?,
+        Db::Sqlite(pool) => {
+            let mut conn = pool.acquire().await?.detach();
+            let result = unlocked.run(&mut conn).await;
+            conn.close().await?;
+            result?
+        }
     }
     Ok(())
 }
 
 /// The advisory lock key of `renum migrate up` ("renum" in ASCII).
-const MIGRATION_LOCK_KEY: i64 = 0x72_65_6e_75_6d;
+pub const MIGRATION_LOCK_KEY: i64 = 0x72_65_6e_75_6d;
 
 /// Reverts applied migrations newer than `target` (0 reverts everything), newest first.
 pub async fn down(db: &Db, target: i64) -> Result<()> {
@@ -156,7 +184,19 @@ fn compare(migrator: &Migrator, applied: &[AppliedMigration]) -> Vec<MigrationSt
     out
 }
 
-/// True when every embedded migration is applied unchanged (what `/readyz` asks).
+/// True when every embedded migration is applied unchanged (what `/readyz` asks). Versions
+/// only a newer binary knows do not count: its migrations are expand-only for this one.
 pub fn is_current(statuses: &[MigrationStatus]) -> bool {
-    statuses.iter().all(|s| s.state == State::Applied)
+    statuses
+        .iter()
+        .all(|s| matches!(s.state, State::Applied | State::Unknown))
+}
+
+/// The applied versions this binary does not know (a newer release applied them).
+pub fn newer(statuses: &[MigrationStatus]) -> Vec<i64> {
+    statuses
+        .iter()
+        .filter(|s| s.state == State::Unknown)
+        .map(|s| s.version)
+        .collect()
 }

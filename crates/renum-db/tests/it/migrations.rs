@@ -63,7 +63,7 @@ both_engines! {
         let statuses = migrate::status_with(&t.db, &edited).await.unwrap();
         assert_eq!(statuses[0].state, State::ChecksumMismatch);
         assert!(!migrate::is_current(&statuses));
-        let err = migrate::up_with(&t.db, &edited).await.unwrap_err();
+        let err = migrate::up_with(&t.db, &edited, migrate::DEFAULT_LOCK_WAIT).await.unwrap_err();
         assert!(err.to_string().contains("previously applied but has been modified"), "{err}");
     }
 }
@@ -80,4 +80,99 @@ async fn a_fresh_database_lists_every_migration_as_pending() {
         );
         t.cleanup().await;
     }
+}
+
+/// Records `version` as applied, as a newer release of renum would have.
+async fn apply_from_the_future(db: &Db, version: i64) {
+    let sql = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+               VALUES ($1, 'from a newer release', true, $2, 1)";
+    let checksum = vec![7u8; 48];
+    match db {
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(version)
+            .bind(checksum)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Db::Sqlite(pool) => sqlx::query(sql)
+            .bind(version)
+            .bind(checksum)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+}
+
+both_engines! {
+    async fn migrations_a_newer_release_applied_leave_this_one_current_and_migrating(t) {
+        apply_from_the_future(&t.db, 99_991_231_000_000).await;
+        let statuses = migrate::status(&t.db).await.unwrap();
+        assert_eq!(statuses.last().unwrap().state, State::Unknown);
+        assert!(migrate::is_current(&statuses), "expand-only for this binary: still ready");
+        assert_eq!(migrate::newer(&statuses), [99_991_231_000_000]);
+        migrate::up(&t.db).await.expect("an old binary still starts (it migrates at start)");
+    }
+}
+
+#[tokio::test]
+async fn the_migration_session_is_closed_so_its_settings_never_reach_the_pool() {
+    let t = TestDb::empty(Engine::Postgres).await;
+    // One connection: if the migrator's went back to the pool, this is the one we would get.
+    let settings = renum_db::PoolSettings {
+        max_connections: 1,
+        ..Default::default()
+    };
+    let db = Db::connect_with(&t.url, &settings).await.unwrap();
+    migrate::up(&db).await.unwrap();
+    let Db::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let timeout: String = sqlx::query_scalar("SHOW lock_timeout")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        timeout, "0",
+        "a migration's SET lock_timeout leaked into the pool"
+    );
+    db.close().await;
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_wait_for_another_migrators_lock_is_bounded() {
+    let t = TestDb::empty(Engine::Postgres).await;
+    let Db::Postgres(pool) = &t.db else {
+        unreachable!()
+    };
+    let mut holder = pool.acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(migrate::MIGRATION_LOCK_KEY)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = migrate::up_with(
+        &t.db,
+        migrate::migrator(Engine::Postgres),
+        std::time::Duration::from_secs(1),
+    )
+    .await
+    .unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        err.to_string().contains("held the migration lock for 1s"),
+        "{err}"
+    );
+    assert!(
+        migrate::status(&t.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.state == State::Pending),
+        "nothing applied"
+    );
+    drop(holder);
+    t.cleanup().await;
 }

@@ -16,7 +16,11 @@ pub struct MigrateArgs {
 #[derive(Subcommand, Debug)]
 enum Action {
     /// Apply every pending migration (safe to run from several processes at once).
-    Up,
+    Up {
+        /// Longest wait for another process's migration lock (PostgreSQL) before giving up.
+        #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+        lock_wait: std::time::Duration,
+    },
     /// Revert migrations: the latest one, or every one newer than --to (0 reverts all).
     Down {
         #[arg(long)]
@@ -31,7 +35,7 @@ enum Action {
 
 /// The actions that need a database.
 enum OnDatabase {
-    Up,
+    Up { lock_wait: std::time::Duration },
     Down { to: Option<i64> },
     Status,
 }
@@ -40,14 +44,14 @@ pub async fn run(db_args: &DatabaseArgs, args: MigrateArgs) -> anyhow::Result<Ex
     let action = match args.action {
         // Linting reads files, not the database (which it must not create).
         Action::Lint { files } => return super::lint::run(&files),
-        Action::Up => OnDatabase::Up,
+        Action::Up { lock_wait } => OnDatabase::Up { lock_wait },
         Action::Down { to } => OnDatabase::Down { to },
         Action::Status => OnDatabase::Status,
     };
     let db = db_args.connect().await?;
     let code = match action {
-        OnDatabase::Up => {
-            migrate::up(&db).await?;
+        OnDatabase::Up { lock_wait } => {
+            migrate::up_with(&db, migrate::migrator(db.engine()), lock_wait).await?;
             let statuses = migrate::status(&db).await?;
             println!("schema is current: {}", version_line(&statuses));
             ExitCode::SUCCESS

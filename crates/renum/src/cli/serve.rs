@@ -32,6 +32,9 @@ pub struct ServeArgs {
     /// Do not apply pending migrations at start (readiness then reports them).
     #[arg(long)]
     pub no_migrate: bool,
+    /// Longest wait for another process's migration lock at start (PostgreSQL).
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    pub lock_wait: Duration,
     /// Where the development master key file is generated when RENUM_MASTER_KEY is unset.
     #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -185,7 +188,8 @@ async fn daily_maintenance(db: Db, retention: RetentionConfig, mut stop: watch::
 pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let db = db_args.connect().await?;
     if !args.no_migrate {
-        renum_db::migrate::up(&db).await?;
+        let migrator = renum_db::migrate::migrator(db.engine());
+        renum_db::migrate::up_with(&db, migrator, args.lock_wait).await?;
     }
     passwords::warm_up();
     let (app, background) = build(db.clone(), &args)?;

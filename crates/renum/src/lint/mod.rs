@@ -26,6 +26,24 @@ pub struct Finding {
 /// Whether the code (the query catalogue) still reads `table.column`.
 pub type ReadByCode<'a> = &'a dyn Fn(&str, &str) -> bool;
 
+/// The session settings a migration must only `SET LOCAL`.
+const TIMEOUTS: &[&str] = &[
+    "lock_timeout",
+    "statement_timeout",
+    "idle_in_transaction_session_timeout",
+];
+
+/// The shipped migrations up to this version `SET lock_timeout` for the session. They stay as
+/// they are (editing an applied migration is a checksum mismatch on every database that has
+/// it), which is safe because `migrate up` closes its connection instead of returning it to the
+/// pool; `session-level-timeout` is not reported for them.
+pub const SESSION_TIMEOUT_ALLOWED_THROUGH: i64 = 20261128200000;
+
+/// Whether `finding` in the shipped migration `version` is one of those tolerated above.
+pub fn tolerated_in_shipped(version: i64, finding: &Finding) -> bool {
+    version <= SESSION_TIMEOUT_ALLOWED_THROUGH && finding.rule == &rules::SESSION_TIMEOUT
+}
+
 /// Lints one migration's SQL; a parse error is returned as the parser's message.
 pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, String> {
     let parsed = pg_query::parse(sql, 0).map_err(|e| e.to_string())?;
@@ -33,6 +51,8 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
     let mut validated_in_file: HashSet<String> = HashSet::new();
     let mut lock_timeout = false;
     let mut timeout_reported = false;
+    // sqlx runs a migration in one transaction unless its first line says otherwise.
+    let no_transaction = sql.trim_start().starts_with("-- no-transaction");
     let mut out = Vec::new();
     for raw in &parsed.protobuf.stmts {
         let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.as_ref()) else {
@@ -43,7 +63,12 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
         // Whether the statement takes a lock on a table that already holds data.
         let mut locks_existing = false;
         match node {
-            NodeEnum::VariableSetStmt(set) if set.name == "lock_timeout" => lock_timeout = true,
+            NodeEnum::VariableSetStmt(set) if TIMEOUTS.contains(&set.name.as_str()) => {
+                lock_timeout |= set.name == "lock_timeout";
+                if !set.is_local && !no_transaction {
+                    found.push((&rules::SESSION_TIMEOUT, format!("SET {}", set.name)));
+                }
+            }
             NodeEnum::CreateStmt(create) => {
                 if let Some(r) = &create.relation {
                     created.insert(r.relname.clone());

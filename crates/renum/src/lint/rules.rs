@@ -74,8 +74,16 @@ pub const MISSING_LOCK_TIMEOUT: Rule = Rule {
     name: "missing-lock-timeout",
     why: "a DDL lock waits behind any long transaction, and every query on the table queues behind \
           the waiting DDL: a small migration can stall the whole API",
-    instead: "start the migration with SET lock_timeout = '5s' (and retry it) so it gives up instead \
-              of queueing everyone behind it",
+    instead: "start the migration with SET LOCAL lock_timeout = '5s' (and retry it) so it gives up \
+              instead of queueing everyone behind it",
+};
+
+pub const SESSION_TIMEOUT: Rule = Rule {
+    name: "session-level-timeout",
+    why: "a bare SET of a timeout outlives the migration's transaction and stays on the session: \
+          any other code that runs on that connection afterwards inherits the migration's limit",
+    instead: "SET LOCAL lock_timeout = '5s' (the migration runs in one transaction, so it ends with \
+              it); only a `-- no-transaction` migration needs a bare SET",
 };
 
 pub const ALL: &[&Rule] = &[
@@ -88,4 +96,5 @@ pub const ALL: &[&Rule] = &[
     &DROP_COLUMN_IN_USE,
     &UNIQUE_WITHOUT_INDEX,
     &MISSING_LOCK_TIMEOUT,
+    &SESSION_TIMEOUT,
 ];

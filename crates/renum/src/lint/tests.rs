@@ -1,8 +1,8 @@
 //! A bad and a good migration per rule; the shipped migrations are clean.
 
-use super::{catalogue_reads, lint, rules};
+use super::{catalogue_reads, lint, rules, tolerated_in_shipped};
 
-const TIMEOUT: &str = "SET lock_timeout = '5s';\n";
+const TIMEOUT: &str = "SET LOCAL lock_timeout = '5s';\n";
 
 fn rules_of(sql: &str) -> Vec<&'static str> {
     lint(sql, &catalogue_reads)
@@ -140,7 +140,7 @@ fn ddl_on_existing_tables_needs_a_lock_timeout_first() {
 
 #[test]
 fn findings_point_at_the_statement_line_past_comments() {
-    let sql = "SET lock_timeout = '5s';\n\n-- why we need it\n-- (two lines)\nCREATE INDEX posts_status_idx\n  ON posts (status);\n";
+    let sql = "SET LOCAL lock_timeout = '5s';\n\n-- why we need it\n-- (two lines)\nCREATE INDEX posts_status_idx\n  ON posts (status);\n";
     let found = lint(sql, &catalogue_reads).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].line, 5);
@@ -161,7 +161,11 @@ fn every_shipped_postgres_migration_is_clean() {
         .collect();
     assert!(!ups.is_empty());
     for m in ups {
-        let found = lint(m.sql.as_str(), &catalogue_reads).unwrap();
+        let found: Vec<_> = lint(m.sql.as_str(), &catalogue_reads)
+            .unwrap()
+            .into_iter()
+            .filter(|f| !tolerated_in_shipped(m.version, f))
+            .collect();
         assert!(
             found.is_empty(),
             "{} {}: {found:?}",
@@ -177,4 +181,25 @@ fn a_concurrent_index_build_needs_no_lock_timeout() {
     assert!(rules_of(sql).is_empty(), "{:?}", rules_of(sql));
     let blocking = "CREATE INDEX posts_status_idx ON posts (status);\n";
     assert!(rules_of(blocking).contains(&"missing-lock-timeout"));
+}
+
+#[test]
+fn a_timeout_set_for_the_session_is_flagged_unless_local_or_outside_a_transaction() {
+    let ddl = "ALTER TABLE posts ADD COLUMN note text;\n";
+    for bare in [
+        "SET lock_timeout = '5s';\n",
+        "SET statement_timeout = '1min';\n",
+    ] {
+        let found = rules_of(&format!("{bare}{TIMEOUT}{ddl}"));
+        assert_eq!(found, vec![rules::SESSION_TIMEOUT.name], "{bare}");
+    }
+    assert!(rules_of(&format!("{TIMEOUT}{ddl}")).is_empty());
+    let no_tx = "-- no-transaction\nSET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY posts_status_idx ON posts (status);\n";
+    assert!(rules_of(no_tx).is_empty(), "{:?}", rules_of(no_tx));
+    let shipped = lint("SET lock_timeout = '5s';\n", &catalogue_reads).unwrap();
+    assert!(tolerated_in_shipped(20261128100001, &shipped[0]));
+    assert!(
+        !tolerated_in_shipped(20261201000000, &shipped[0]),
+        "new migrations use SET LOCAL"
+    );
 }

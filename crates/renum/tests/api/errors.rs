@@ -76,6 +76,32 @@ async fn readiness_reports_the_database_and_migrations() {
         (status, body["status"].as_str()),
         (StatusCode::OK, Some("ready"))
     );
+    assert_eq!(body["newer_migrations"], serde_json::json!([]));
+    // A newer release applied an (expand-only) migration during a rolling deploy.
+    let renum_db::Db::Postgres(pool) = app.db() else {
+        unreachable!()
+    };
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99991231000000, 'from a newer release', true, '\\x00', 1)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let (status, body) = app.call(Method::GET, "/readyz", None, None).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ready")),
+        "{body}"
+    );
+    assert_eq!(
+        body["newer_migrations"],
+        serde_json::json!([99991231000000i64])
+    );
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 99991231000000")
+        .execute(pool)
+        .await
+        .unwrap();
     renum_db::migrate::down(app.db(), 0).await.unwrap();
     let (status, body) = app.call(Method::GET, "/readyz", None, None).await;
     assert_eq!(

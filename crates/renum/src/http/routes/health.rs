@@ -18,27 +18,49 @@ pub async fn healthz() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }
 
-/// The database is reachable and every migration of this binary is applied.
+/// Readiness, with the applied migrations only a newer release knows.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    status: &'static str,
+    /// Versions applied by a newer binary during a rolling deploy: expand-only for this one,
+    /// so they do not make it unready.
+    newer_migrations: Vec<i64>,
+}
+
+fn readiness(
+    status: StatusCode,
+    text: &'static str,
+    newer: Vec<i64>,
+) -> (StatusCode, axum::Json<Readiness>) {
+    (
+        status,
+        axum::Json(Readiness {
+            status: text,
+            newer_migrations: newer,
+        }),
+    )
+}
+
+/// The database is reachable and every migration of this binary is applied (newer ones,
+/// applied by a newer release, are listed and tolerated).
 #[utoipa::path(get, path = "/readyz", tag = "health",
-    responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Health>) {
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readiness>) {
     match renum_db::migrate::status(&state.db).await {
-        Ok(statuses) if renum_db::migrate::is_current(&statuses) => {
-            (StatusCode::OK, axum::Json(Health { status: "ready" }))
+        Ok(statuses) => {
+            let newer = renum_db::migrate::newer(&statuses);
+            if renum_db::migrate::is_current(&statuses) {
+                readiness(StatusCode::OK, "ready", newer)
+            } else {
+                readiness(StatusCode::SERVICE_UNAVAILABLE, "migrations pending", newer)
+            }
         }
-        Ok(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(Health {
-                status: "migrations pending",
-            }),
-        ),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (
+            readiness(
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(Health {
-                    status: "database unreachable",
-                }),
+                "database unreachable",
+                Vec::new(),
             )
         }
     }
