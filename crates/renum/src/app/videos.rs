@@ -57,6 +57,9 @@ pub struct NewVideo {
 }
 
 pub async fn create(db: &Db, caller: &Caller, new: NewVideo) -> Result<VideoRow, AppError> {
+    validate::text("script", new.script.as_deref())?;
+    validate::line("video_raw_url", new.video_raw_url.as_deref())?;
+    validate::line("thumbnail_url", new.thumbnail_url.as_deref())?;
     let insert = VideoInsert {
         script: new.script,
         video_raw_url: new.video_raw_url,
@@ -110,6 +113,22 @@ pub async fn update(
     patch: VideoPatch,
 ) -> Result<VideoRow, AppError> {
     let title = patch.title.as_deref().map(title).transpose()?;
+    validate::text("script", patch.script.as_ref().and_then(Option::as_deref))?;
+    validate::line(
+        "video_raw_url",
+        patch.video_raw_url.as_ref().and_then(Option::as_deref),
+    )?;
+    validate::line(
+        "video_processed_url",
+        patch
+            .video_processed_url
+            .as_ref()
+            .and_then(Option::as_deref),
+    )?;
+    validate::line(
+        "thumbnail_url",
+        patch.thumbnail_url.as_ref().and_then(Option::as_deref),
+    )?;
     non_negative("duration_seconds", patch.duration_seconds.flatten())?;
     let mut tx = db.begin().await?;
     let current = tx.videos(&caller.scope).get(id).await?;
