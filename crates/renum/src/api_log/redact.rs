@@ -126,13 +126,26 @@ impl RedactionPolicy {
     fn redact_in_place(&self, value: &mut Value) {
         match value {
             Value::Object(map) => {
-                // A key is itself masked first (an email used as a key), then judged.
+                // A key is itself masked (an email used as a key), and judged both as sent
+                // and as masked: masking a credential inside a key (`Bearer password`) must
+                // not hide the word that makes its value sensitive.
                 if map.keys().any(|k| self.masked(k).is_some()) {
                     let old = std::mem::take(map);
-                    for (key, v) in old {
-                        let key = self.masked(&key).unwrap_or(key);
-                        map.insert(key, v);
+                    for (key, mut v) in old {
+                        let masked = self.masked(&key);
+                        let sensitive = self.is_sensitive_key(&key)
+                            || masked.as_deref().is_some_and(|m| self.is_sensitive_key(m));
+                        if sensitive && self.key_action == KeyAction::Drop {
+                            continue;
+                        }
+                        if sensitive {
+                            v = Value::String(MASK.to_owned());
+                        } else {
+                            self.redact_in_place(&mut v);
+                        }
+                        map.insert(masked.unwrap_or(key), v);
                     }
+                    return;
                 }
                 if self.key_action == KeyAction::Drop {
                     map.retain(|key, _| !self.is_sensitive_key(key));
@@ -174,10 +187,12 @@ impl RedactionPolicy {
                 .collect();
             &heap
         };
-        self.sensitive_keys.iter().any(|k| {
-            let k = k.as_bytes();
-            k.is_empty() || normalized.windows(k.len()).any(|w| w == k)
-        })
+        // ASCII letters and digits only, so always UTF-8; `str::contains` is a linear-time
+        // substring search (Two-Way), where comparing every window costs length × key.
+        let normalized = std::str::from_utf8(normalized).unwrap_or_default();
+        self.sensitive_keys
+            .iter()
+            .any(|k| normalized.contains(k.as_str()))
     }
 
     /// `s` with credentials and emails masked, or `None` when nothing in it is sensitive.
@@ -273,28 +288,42 @@ pub fn mask_emails(s: &str) -> Cow<'_, str> {
 }
 
 /// Replaces the credential after `Bearer` or `Basic` (any case, then whitespace) with [`MASK`].
+///
+/// One forward pass: every byte is looked at a bounded number of times, whatever the input.
+/// Bodies come from unauthenticated clients and are redacted on a request thread, so a body of
+/// a megabyte of `bearer ` must cost a linear scan, not one rescan of the rest per match.
 pub fn mask_credentials(s: &str) -> Cow<'_, str> {
-    let lower = s.to_ascii_lowercase();
     let bytes = s.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
     let mut from = 0;
-    while let Some((at, scheme_len)) = find_scheme(&lower, from) {
-        let mut token_start = at + scheme_len;
+    while let Some((at, scheme_len)) = find_scheme(bytes, from) {
+        let after = at + scheme_len;
+        let mut token_start = after;
         while token_start < bytes.len() && bytes[token_start].is_ascii_whitespace() {
             token_start += 1;
+        }
+        if token_start == after {
+            // `bearerbearer...`: no credential follows; the token is not scanned, so a run
+            // of schemes without spaces is not read once per scheme.
+            from = after;
+            continue;
         }
         let mut token_end = token_start;
         while token_end < bytes.len() && is_token_byte(bytes[token_end]) {
             token_end += 1;
         }
-        if token_start > at + scheme_len && token_end > token_start {
+        if is_scheme(&bytes[token_start..token_end]) {
+            // `bearer Bearer abc`: the word after a scheme is a scheme, whose credential
+            // follows; masking the word would leave `abc` in clear.
+            from = token_start;
+        } else if token_end > token_start {
             out.push_str(&s[copied..token_start]);
             out.push_str(MASK);
             copied = token_end;
             from = token_end;
         } else {
-            from = at + scheme_len;
+            from = after;
         }
     }
     if copied == 0 {
@@ -304,13 +333,29 @@ pub fn mask_credentials(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The next `bearer` or `basic` at or after `from` in the lowercased text, with its length.
-fn find_scheme(lower: &str, from: usize) -> Option<(usize, usize)> {
-    let rest = lower.get(from..)?;
-    ["bearer", "basic"]
-        .iter()
-        .filter_map(|w| rest.find(w).map(|at| (from + at, w.len())))
-        .min()
+const SCHEMES: [&[u8]; 2] = [b"bearer", b"basic"];
+
+fn is_scheme(word: &[u8]) -> bool {
+    SCHEMES.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// The next `bearer` or `basic` (any case) at or after `from`, with its length: the first
+/// position where either starts, found by looking at each position once.
+fn find_scheme(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let rest = bytes.get(from..)?;
+    rest.iter().enumerate().find_map(|(i, b)| {
+        if !b.eq_ignore_ascii_case(&b'b') {
+            return None;
+        }
+        SCHEMES
+            .iter()
+            .find(|w| {
+                rest[i..]
+                    .get(..w.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(w))
+            })
+            .map(|w| (from + i, w.len()))
+    })
 }
 
 /// RFC 6750 token68 characters.
@@ -422,6 +467,78 @@ mod tests {
         assert!(!out.to_string().contains("hunter2"), "{out}");
     }
 
+    #[test]
+    fn schemes_without_a_separated_credential_are_left_alone() {
+        assert_eq!(mask_credentials("bearerbearer basic"), "bearerbearer basic");
+        assert_eq!(
+            mask_credentials("BEARERbasic abc.def bearer\t\tx"),
+            "BEARERbasic [REDACTED] bearer\t\t[REDACTED]"
+        );
+        assert_eq!(mask_credentials("bearer   !"), "bearer   !");
+        assert_eq!(
+            mask_credentials("bearer Bearer abc basic BASIC xyz"),
+            "bearer Bearer [REDACTED] basic BASIC [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn a_key_is_judged_as_sent_even_when_masking_changes_it() {
+        let out = RedactionPolicy::default().redact(json!({
+            "Bearer password": "hunter2",
+            "ada@example.com": {"token": "t"},
+        }));
+        assert_eq!(
+            out,
+            json!({"Bearer [REDACTED]": MASK, "[EMAIL]": {"token": MASK}})
+        );
+    }
+
+    /// A mebibyte of adversarial text, in a string value and as a key: each body costs one
+    /// linear pass. Release builds take milliseconds for all of them (docs/SECURITY.md); the
+    /// bound of 2 s per body holds in a debug build on a slow machine, while the quadratic
+    /// scheme search this replaced (one search of the rest of the text per `bearer` found)
+    /// took far longer on the first body alone.
+    #[test]
+    fn redacting_a_mebibyte_of_adversarial_text_takes_linear_time() {
+        const MIB: usize = 1 << 20;
+        let fill = |unit: &str| unit.repeat(MIB / unit.len());
+        let policy = RedactionPolicy::default();
+        let drop = RedactionPolicy {
+            key_action: KeyAction::Drop,
+            ..Default::default()
+        };
+        let units = [
+            "bearer ",
+            "basic ",
+            "token=",
+            "Bearer",
+            "BASIC\t",
+            "bearer basic token= ",
+            "a@",
+            "a.",
+            "x@y.",
+            "passwor",
+        ];
+        for unit in units {
+            for body in [
+                json!({ "text": fill(unit) }),
+                json!({ fill(unit): fill(unit) }),
+            ] {
+                for p in [&policy, &drop] {
+                    let started = std::time::Instant::now();
+                    let out = p.redact(body.clone());
+                    let elapsed = started.elapsed();
+                    println!("redact 1 MiB of {unit:?}: {elapsed:?}");
+                    assert!(out.is_object());
+                    assert!(
+                        elapsed < std::time::Duration::from_secs(2),
+                        "{unit:?}: {elapsed:?}"
+                    );
+                }
+            }
+        }
+    }
+
     /// Words that can never form a sensitive key, an email or a credential.
     fn safe_text() -> impl Strategy<Value = String> {
         "[a-d0-9 ]{0,12}"
@@ -482,13 +599,79 @@ mod tests {
         ]
     }
 
+    /// Units an attacker repeats to slow redaction down or hide a secret in the noise.
+    /// Without `@`: the main property also checks that no `@` survives.
+    fn run() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("bearer "),
+            Just("Basic "),
+            Just("bearer"),
+            Just("token="),
+            Just("passwor"),
+            Just("x.y."),
+        ]
+    }
+
+    /// Long runs of schemes, key fragments and `@` around a planted email and credential
+    /// (a credential's token may end at an `@`, which then stays: only secrets are checked).
+    fn at_runs() -> impl Strategy<Value = String> {
+        (
+            prop_oneof![
+                run(),
+                Just("a@"),
+                Just("x.y@"),
+                Just("@."),
+                Just("bearer @")
+            ],
+            1..2_000usize,
+            "[a-z0-9]{1,8}",
+        )
+            .prop_map(|(unit, n, v)| {
+                format!(
+                    "{}zSEKRIT{v}@mail.example {} Bearer SEKRIT{v}",
+                    unit.repeat(n),
+                    unit.repeat(n)
+                )
+            })
+    }
+
+    /// What an attacker sends to slow redaction down or slip past it: long runs around a
+    /// planted secret, huge keys holding a sensitive word, deep nesting.
+    fn adversarial() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (run(), 1..2_000usize, "[a-z0-9]{1,8}").prop_map(|(unit, n, v)| {
+                json!(format!(
+                    "{} Bearer SEKRIT{v} {}",
+                    unit.repeat(n),
+                    unit.repeat(n)
+                ))
+            }),
+            (run(), 1..2_000usize, sensitive_key(), "[a-z0-9]{1,8}").prop_map(
+                |(unit, n, key, v)| {
+                    let huge = format!("{}{key}{}", unit.repeat(n), unit.repeat(n));
+                    json!({ huge: format!("SEKRIT{v}") })
+                }
+            ),
+            (planted(), 1..100usize).prop_map(|(secret, depth)| {
+                (0..depth).fold(secret, |inner, d| {
+                    if d % 2 == 0 {
+                        json!([inner])
+                    } else {
+                        json!({ "n": inner })
+                    }
+                })
+            }),
+        ]
+    }
+
     fn json_with_secrets() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            any::<i32>().prop_map(Value::from),
-            safe_text().prop_map(Value::from),
-            planted(),
+            4 => Just(Value::Null),
+            4 => any::<bool>().prop_map(Value::from),
+            4 => any::<i32>().prop_map(Value::from),
+            4 => safe_text().prop_map(Value::from),
+            4 => planted(),
+            1 => adversarial(),
         ];
         leaf.prop_recursive(6, 64, 6, |inner| {
             prop_oneof![
@@ -505,6 +688,12 @@ mod tests {
             let out = RedactionPolicy::default().redact(value).to_string();
             prop_assert!(!out.contains("SEKRIT"), "a secret survived: {}", out);
             prop_assert!(!out.contains('@'), "an email survived: {}", out);
+        }
+
+        #[test]
+        fn no_planted_secret_survives_runs_of_at_signs(text in at_runs()) {
+            let out = RedactionPolicy::default().redact(json!({ "t": text })).to_string();
+            prop_assert!(!out.contains("SEKRIT"), "a secret survived: {}", out);
         }
 
         #[test]

@@ -6,6 +6,12 @@
 //! records are dropped and counted (a burst must not grow memory without bound, and the newest
 //! records are the ones an operator looks at). [`WriterHandle::shutdown`] writes everything
 //! still queued before it returns, so a graceful stop loses nothing.
+//!
+//! No record is lost to its content: what the database cannot store (a NUL in any text or
+//! JSON string or key) is marked before queueing ([`NUL_MARK`]), and a batch the database
+//! refuses anyway is split until the refused record is alone; that record alone is dropped,
+//! counted (`refused`) and named by request id in the server log. A database that does not
+//! answer is another matter: the whole batch is retried.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,8 +70,11 @@ pub struct ApiLogMetrics {
     pub written: u64,
     /// Records discarded because the queue was full (the oldest ones) or the sink was shut down.
     pub dropped: u64,
-    /// Records lost because their batch failed to insert after retries.
+    /// Records lost because the database could not be reached after retries.
     pub failed: u64,
+    /// Records the database refused for their content, each dropped alone: the other records
+    /// of its batch were written.
+    pub refused: u64,
     /// INSERT statements that succeeded.
     pub batches: u64,
     /// Estimated bytes of the records written.
@@ -82,7 +91,7 @@ pub struct ApiLogMetrics {
 impl ApiLogMetrics {
     /// The counters in the Prometheus text format.
     pub fn prometheus(&self) -> String {
-        let lines: [(&str, &str, &str, u64); 11] = [
+        let lines: [(&str, &str, &str, u64); 12] = [
             (
                 "recorded",
                 "counter",
@@ -112,6 +121,12 @@ impl ApiLogMetrics {
                 "counter",
                 "API log records lost to failed batch inserts",
                 self.failed,
+            ),
+            (
+                "refused",
+                "counter",
+                "API log records the database refused for their content (each dropped alone)",
+                self.refused,
             ),
             ("batches", "counter", "API log batch inserts", self.batches),
             (
@@ -182,6 +197,7 @@ struct Shared {
     written: AtomicU64,
     dropped: AtomicU64,
     failed: AtomicU64,
+    refused: AtomicU64,
     batches: AtomicU64,
     bytes_written: AtomicU64,
 }
@@ -213,6 +229,7 @@ impl ApiLogSink {
                 written: AtomicU64::new(0),
                 dropped: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
+                refused: AtomicU64::new(0),
                 batches: AtomicU64::new(0),
                 bytes_written: AtomicU64::new(0),
             }),
@@ -292,6 +309,7 @@ impl ApiLogSink {
             written: s.written.load(Ordering::Relaxed),
             dropped: s.dropped.load(Ordering::Relaxed),
             failed: s.failed.load(Ordering::Relaxed),
+            refused: s.refused.load(Ordering::Relaxed),
             batches: s.batches.load(Ordering::Relaxed),
             bytes_written: s.bytes_written.load(Ordering::Relaxed),
             queued,
@@ -360,47 +378,124 @@ async fn run_writer(shared: Arc<Shared>, db: Db, mut stop: oneshot::Receiver<()>
     }
 }
 
-/// Attempts per batch: a batch is one statement, so a retry cannot duplicate rows.
+/// Attempts per statement while the database cannot be reached: a batch is one statement, so
+/// a retry cannot duplicate rows.
 const ATTEMPTS: u32 = 3;
 
+/// Inserts a batch. A batch the database refuses is split in halves until each refused record
+/// is alone, so k bad records among n cost about k·log2(n) extra statements and every other
+/// record lands; a batch that cannot reach the database after [`ATTEMPTS`] is lost as a whole.
 async fn write(shared: &Shared, db: &Db, batch: Vec<(ApiLogInsert, usize)>) {
-    let bytes: usize = batch.iter().map(|(_, size)| size).sum();
-    let records: Vec<ApiLogInsert> = batch.into_iter().map(|(r, _)| r).collect();
-    let mut attempt = 1;
-    loop {
-        let result = async {
-            let mut conn = db.conn().await?;
-            conn.api_logs().insert_batch(&records).await
-        }
-        .await;
-        match result {
+    let (records, sizes): (Vec<ApiLogInsert>, Vec<usize>) = batch.into_iter().unzip();
+    // Ranges still to insert, the next one on top, so records land in queue order.
+    let mut pending = Vec::new();
+    pending.push(0..records.len());
+    while let Some(range) = pending.pop() {
+        let chunk = &records[range.clone()];
+        match insert(db, chunk).await {
             Ok(written) => {
+                let bytes: usize = sizes[range].iter().sum();
                 shared.written.fetch_add(written, Ordering::Relaxed);
                 shared.batches.fetch_add(1, Ordering::Relaxed);
                 shared
                     .bytes_written
                     .fetch_add(bytes as u64, Ordering::Relaxed);
-                return;
             }
-            Err(err) if attempt < ATTEMPTS && !matches!(err, renum_db::Error::Invalid { .. }) => {
-                tracing::warn!(%err, attempt, records = records.len(), "API log batch failed; retrying");
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-                attempt += 1;
+            Err(err) if refused(&err) && chunk.len() > 1 => {
+                let mid = range.start + chunk.len() / 2;
+                tracing::warn!(%err, records = chunk.len(), "the database refused an API log batch; splitting it");
+                pending.push(mid..range.end);
+                pending.push(range.start..mid);
+            }
+            Err(err) if refused(&err) => {
+                let r = &chunk[0];
+                tracing::error!(
+                    %err,
+                    request_id = r.request_id.as_deref().unwrap_or("-"),
+                    service = %r.service,
+                    endpoint = %r.endpoint,
+                    "the database refused an API log record; dropped"
+                );
+                shared.refused.fetch_add(1, Ordering::Relaxed);
             }
             Err(err) => {
-                tracing::error!(%err, records = records.len(), "API log batch lost");
+                tracing::error!(%err, records = chunk.len(), "API log batch lost");
                 shared
                     .failed
-                    .fetch_add(records.len() as u64, Ordering::Relaxed);
-                return;
+                    .fetch_add(chunk.len() as u64, Ordering::Relaxed);
             }
         }
     }
 }
 
-/// Brings a record within the table's CHECK constraints, so one odd record (a status of 0
-/// from a broken client, a clock step making a duration negative) cannot fail its whole batch.
+/// One INSERT of `records`, retried while the database cannot be reached.
+async fn insert(db: &Db, records: &[ApiLogInsert]) -> Result<u64, renum_db::Error> {
+    let mut attempt = 1;
+    loop {
+        let result = async {
+            let mut conn = db.conn().await?;
+            conn.api_logs().insert_batch(records).await
+        }
+        .await;
+        match result {
+            Err(err) if attempt < ATTEMPTS && !refused(&err) => {
+                tracing::warn!(%err, attempt, records = records.len(), "API log batch failed; retrying");
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether the database answered and refused the records themselves (a constraint, a value it
+/// cannot store, a size limit), as opposed to not answering (I/O, pool timeout, a busy or
+/// full database, a server shutting down). Only the first is worth splitting the batch for.
+fn refused(err: &renum_db::Error) -> bool {
+    use renum_db::Error as E;
+    match err {
+        E::Invalid { .. } | E::Conflict { .. } => true,
+        E::Database(sqlx::Error::Encode(_)) => true,
+        E::Database(sqlx::Error::Database(db)) => {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                // SQLSTATE classes: 22 data exception (a NUL, an invalid escape), 23
+                // integrity constraint, 54 program limit exceeded (a value too large).
+                matches!(code.get(..2), Some("22" | "23" | "54"))
+            } else {
+                // SQLite's primary result codes: ERROR (malformed JSON), TOOBIG,
+                // CONSTRAINT, MISMATCH, RANGE; BUSY, LOCKED, IOERR, FULL... are transient.
+                let primary = code.parse::<u32>().map_or(0, |c| c & 0xff);
+                matches!(primary, 1 | 18 | 19 | 20 | 25)
+            }
+        }
+        _ => false,
+    }
+}
+
+/// What a NUL (U+0000) becomes in a stored record, in text columns and in JSON strings and
+/// keys alike: PostgreSQL refuses it in `text` and `jsonb`, SQLite's text functions stop at it.
+/// U+2400 SYMBOL FOR NULL shows where it was.
+pub const NUL_MARK: &str = "\u{2400}";
+
+/// Brings a record within what the table stores: its CHECK constraints, so one odd record (a
+/// status of 0 from a broken client, a clock step making a duration negative) cannot fail its
+/// whole batch, and no NUL in any text (see [`NUL_MARK`]).
 fn sanitize(mut r: ApiLogInsert) -> ApiLogInsert {
+    mark_nul(&mut r.service);
+    mark_nul(&mut r.endpoint);
+    if let Some(id) = &mut r.request_id {
+        mark_nul(id);
+    }
+    for body in [&mut r.request_body, &mut r.response_body]
+        .into_iter()
+        .flatten()
+    {
+        mark_nul_in_json(&mut body.0);
+    }
     if r.status_code.is_some_and(|s| !(100..=599).contains(&s)) {
         r.status_code = None;
     }
@@ -414,6 +509,31 @@ fn sanitize(mut r: ApiLogInsert) -> ApiLogInsert {
         r.service.truncate(cut);
     }
     r
+}
+
+fn mark_nul(s: &mut String) {
+    if s.contains('\0') {
+        *s = s.replace('\0', NUL_MARK);
+    }
+}
+
+fn mark_nul_in_json(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => mark_nul(s),
+        Value::Array(items) => items.iter_mut().for_each(mark_nul_in_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                let old = std::mem::take(map);
+                for (mut key, value) in old {
+                    mark_nul(&mut key);
+                    map.insert(key, value);
+                }
+            }
+            map.values_mut().for_each(mark_nul_in_json);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// The memory a queued record holds, estimated: the struct plus its heap text. Bodies are
@@ -562,6 +682,92 @@ mod tests {
         let r = sanitize(r);
         assert_eq!((r.status_code, r.duration_ms), (None, 0.0));
         assert_eq!(r.service.chars().count(), 100);
+    }
+
+    #[test]
+    fn a_nul_anywhere_in_a_record_is_marked_before_queueing() {
+        let mut r = record(1);
+        r.endpoint = "/v1/x\0".into();
+        r.service = "re\0num".into();
+        r.request_id = Some("\0id".into());
+        r.request_body = Some(Json(json!({"a\0": ["x\0y", {"\0": "\0"}], "ok": 1})));
+        r.response_body = Some(Json(json!("\0")));
+        let sink = ApiLogSink::new(SinkConfig::default());
+        sink.record(r);
+        let (r, _) = sink.shared.take(1).pop().unwrap();
+        assert_eq!(
+            (
+                r.endpoint.as_str(),
+                r.service.as_str(),
+                r.request_id.as_deref()
+            ),
+            ("/v1/x\u{2400}", "re\u{2400}num", Some("\u{2400}id"))
+        );
+        assert_eq!(
+            r.request_body.unwrap().0,
+            json!({"a\u{2400}": ["x\u{2400}y", {"\u{2400}": "\u{2400}"}], "ok": 1})
+        );
+        assert_eq!(r.response_body.unwrap().0, json!("\u{2400}"));
+    }
+
+    /// The writer's split path, fed directly with records `record` would have repaired: the
+    /// database refuses them (a CHECK on both engines; on PostgreSQL also a NUL in jsonb and
+    /// in text), and only they are missing afterwards.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_record_is_dropped_alone_and_the_rest_of_its_batch_lands() {
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            let t = TestDb::new(engine).await;
+            let sink = ApiLogSink::new(SinkConfig::default());
+            let mut batch: Vec<_> = (0..20).map(record).collect();
+            batch[7].status_code = Some(0);
+            let mut bad = vec!["000007"];
+            if engine == Engine::Postgres {
+                batch[8].request_body = Some(Json(json!({"k": "\0"})));
+                batch[15].endpoint = "/v1/\0".into();
+                bad.extend(["000008", "000015"]);
+            }
+            let batch = batch.into_iter().map(|r| {
+                let size = record_bytes(&r);
+                (r, size)
+            });
+            write(&sink.shared, &t.db, batch.collect()).await;
+
+            let expected: Vec<String> = (0..20)
+                .map(|n| format!("{n:06}"))
+                .filter(|id| !bad.contains(&id.as_str()))
+                .collect();
+            assert_eq!(request_ids(&t.db).await, expected, "{engine:?}");
+            let m = sink.metrics();
+            assert_eq!(
+                (m.written, m.refused, m.failed),
+                (expected.len() as u64, bad.len() as u64, 0),
+                "{engine:?}"
+            );
+            assert!(
+                m.prometheus()
+                    .contains(&format!("renum_api_logs_refused_total {}\n", bad.len()))
+            );
+            t.cleanup().await;
+        }
+    }
+
+    /// A database that does not answer is not a refusal: the batch is retried whole and then
+    /// counted as failed, never split record by record.
+    #[tokio::test]
+    async fn an_unreachable_database_fails_the_whole_batch_without_splitting() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        db.close().await;
+        let sink = ApiLogSink::new(SinkConfig::default());
+        let batch = (0..8).map(|n| (record(n), 1)).collect();
+        write(&sink.shared, &db, batch).await;
+        let m = sink.metrics();
+        assert_eq!((m.written, m.refused, m.failed), (0, 0, 8));
+        assert!(!refused(&renum_db::Error::Database(
+            sqlx::Error::PoolTimedOut
+        )));
+        assert!(refused(&renum_db::Error::Invalid {
+            constraint: "api_logs_status_code_check".into()
+        }));
     }
 
     #[test]

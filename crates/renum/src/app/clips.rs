@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::crypto::MasterKey;
-use super::{AppError, videos};
+use super::{AppError, validate, videos};
 use crate::opusclip::types::{
     AspectRatio, CLIP_DURATIONS, ConclusionAction, ConclusionActionType, CurationPref, GENRES,
     ImportPref, RenderPref,
@@ -101,6 +101,10 @@ impl ClipOptions {
                 "must be an ISO-639 code or auto",
             ));
         }
+        for keyword in &self.keywords {
+            validate::line("keywords", keyword.as_str())?;
+        }
+        validate::line("brand_template_id", self.brand_template_id.as_deref())?;
         if self.keywords.len() > 20
             || self
                 .keywords

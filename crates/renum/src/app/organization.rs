@@ -271,6 +271,7 @@ pub async fn set_opusclip_key(
         "only the owner or an admin can configure integrations",
     )?;
     let api_key = api_key.trim();
+    validate::line("api_key", api_key)?;
     if api_key.is_empty() || api_key.len() > 512 {
         return Err(AppError::invalid("api_key", "must be 1 to 512 characters"));
     }

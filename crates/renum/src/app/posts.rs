@@ -9,8 +9,8 @@ use renum_db::repo::PostFilter;
 use renum_db::sql_types::{StringList, Timestamp};
 use renum_db::{Access, Conn, Db, Tx};
 
-use super::AppError;
 use super::auth::Caller;
+use super::{AppError, validate};
 
 /// What a platform accepts: description length in characters and number of hashtags.
 /// Sources: each platform's published caption limits (2026); X counts 280 characters for a
@@ -42,6 +42,7 @@ fn content(
     description: &str,
     hashtags: Vec<String>,
 ) -> Result<StringList, AppError> {
+    validate::text("description", description)?;
     let limit = limits(platform);
     let chars = description.chars().count();
     if chars > limit.description_chars {
@@ -66,6 +67,7 @@ fn content(
     let mut tags = Vec::with_capacity(hashtags.len());
     for tag in hashtags {
         let tag = tag.trim().trim_start_matches('#').to_owned();
+        validate::line("hashtags", tag.as_str())?;
         let len = tag.chars().count();
         if len == 0 || len > 100 || tag.chars().any(|c| c.is_whitespace() || c == '#') {
             return Err(AppError::invalid(

@@ -64,6 +64,9 @@ pub async fn create(
     outbound: OutboundPolicy,
     new: NewVideo,
 ) -> Result<VideoRow, AppError> {
+    validate::text("script", new.script.as_deref())?;
+    validate::line("video_raw_url", new.video_raw_url.as_deref())?;
+    validate::line("thumbnail_url", new.thumbnail_url.as_deref())?;
     let insert = VideoInsert {
         script: new.script,
         video_raw_url: outbound.optional("video_raw_url", new.video_raw_url)?,
@@ -119,6 +122,22 @@ pub async fn update(
     patch: VideoPatch,
 ) -> Result<VideoRow, AppError> {
     let title = patch.title.as_deref().map(title).transpose()?;
+    validate::text("script", patch.script.as_ref().and_then(Option::as_deref))?;
+    validate::line(
+        "video_raw_url",
+        patch.video_raw_url.as_ref().and_then(Option::as_deref),
+    )?;
+    validate::line(
+        "video_processed_url",
+        patch
+            .video_processed_url
+            .as_ref()
+            .and_then(Option::as_deref),
+    )?;
+    validate::line(
+        "thumbnail_url",
+        patch.thumbnail_url.as_ref().and_then(Option::as_deref),
+    )?;
     let video_raw_url = outbound.patched("video_raw_url", patch.video_raw_url)?;
     let video_processed_url = outbound.patched("video_processed_url", patch.video_processed_url)?;
     let thumbnail_url = outbound.patched("thumbnail_url", patch.thumbnail_url)?;

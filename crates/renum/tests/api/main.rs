@@ -8,6 +8,7 @@ mod api_logs;
 mod auth;
 mod clips;
 mod errors;
+mod hostile_input;
 mod isolation;
 mod openapi;
 mod opusclip;

@@ -56,6 +56,8 @@ pub async fn list(
             ));
         }
     };
+    // A filter is bound as a text parameter, and PostgreSQL refuses a NUL in one.
+    crate::app::validate::line("service", q.service.as_deref())?;
     let utc =
         |t: chrono::DateTime<chrono::FixedOffset>| Timestamp::from(t.with_timezone(&chrono::Utc));
     let filter = ApiLogFilter {
