@@ -6,7 +6,7 @@
 //!
 //! Rolling deploys run old and new binaries on one schema: migrations applied by a newer
 //! binary are tolerated (`up` ignores them, [`is_current`] does not count them), since
-//! expand/contract migrations keep the old code working. Migrations run on a connection that
+//! expand/contract migrations keep the old code working. On PostgreSQL migrations run on a connection that
 //! is closed afterwards, never returned to the pool, so a session setting a migration makes
 //! (`SET lock_timeout`) cannot leak into the product's queries.
 
@@ -103,12 +103,9 @@ pub async fn up_with(db: &Db, migrator: &Migrator, lock_wait: Duration) -> Resul
             lock.close().await?;
             result?
         }
-        Db::Sqlite(pool) => {
-            let mut conn = pool.acquire().await?.detach();
-            let result = unlocked.run(&mut conn).await;
-            conn.close().await?;
-            result?
-        }
+        // Each connection to an in-memory database is a database of its own (the doctor's
+        // scratch replay), so SQLite migrates through the pool; it has no lock_timeout to leak.
+        Db::Sqlite(pool) => unlocked.run(pool).await?,
     }
     Ok(())
 }
