@@ -1,7 +1,9 @@
 //! Encryption of stored third-party secrets (the OpusClip API key) with AES-256-GCM.
 //!
-//! The master key comes from `RENUM_MASTER_KEY` (32 bytes, base64). In development, when it
-//! is unset, a key file is generated in the data directory with mode 0600 and a warning is
+//! The master key comes from `RENUM_MASTER_KEY` (32 bytes, base64; `renum key generate` makes
+//! one). On PostgreSQL it is required: replicas on other hosts must share it to read each
+//! other's ciphertexts and webhook tokens. On SQLite (one machine), when it is unset, a
+//! development key file is generated in the data directory with mode 0600 and a warning is
 //! logged. The organization id is the associated data, so a ciphertext copied onto another
 //! organization's row does not decrypt. Layout: version (1) || nonce (12) || ciphertext+tag.
 
@@ -11,8 +13,9 @@ use std::path::Path;
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use anyhow::{Context, bail};
-use base64::Engine;
+use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use renum_db::Engine;
 
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 12;
@@ -37,6 +40,22 @@ impl MasterKey {
             anyhow::anyhow!("RENUM_MASTER_KEY must decode to 32 bytes, got {}", b.len())
         })?;
         Ok(Self(Key::<Aes256Gcm>::from(bytes)))
+    }
+
+    /// A fresh key from the OS CSPRNG, base64: what `RENUM_MASTER_KEY` takes.
+    pub fn generate_base64() -> String {
+        STANDARD.encode(Aes256Gcm::generate_key(OsRng))
+    }
+
+    /// The key `serve` and `worker` run with on `engine`: [`Self::load`], after
+    /// [`require_shared`].
+    pub fn load_for(
+        engine: Engine,
+        configured: Option<&str>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        require_shared(engine, configured)?;
+        Self::load(configured, data_dir)
     }
 
     /// The configured key, or the development key file in `data_dir` (created if missing).
@@ -115,6 +134,18 @@ impl MasterKey {
     }
 }
 
+/// Refuses PostgreSQL without a configured key: a key file generated per host would leave each
+/// replica unable to read the others' stored keys and webhook tokens.
+pub fn require_shared(engine: Engine, configured: Option<&str>) -> anyhow::Result<()> {
+    if engine == Engine::Postgres && configured.is_none() {
+        bail!(
+            "RENUM_MASTER_KEY is required on PostgreSQL (every serve and worker process must share \
+             it); make one with `renum key generate`"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
@@ -165,6 +196,21 @@ mod tests {
         let second = MasterKey::load(None, dir.path()).unwrap();
         let blob = first.encrypt(b"x", b"a");
         assert_eq!(second.decrypt(&blob, b"a").unwrap(), b"x");
+    }
+
+    #[test]
+    fn postgres_requires_a_configured_key_and_sqlite_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = MasterKey::load_for(Engine::Postgres, None, dir.path()).unwrap_err();
+        assert!(err.to_string().contains("renum key generate"), "{err}");
+        assert!(
+            !dir.path().join(KEY_FILE).exists(),
+            "no key file on PostgreSQL"
+        );
+        let key = MasterKey::generate_base64();
+        assert!(MasterKey::load_for(Engine::Postgres, Some(&key), dir.path()).is_ok());
+        assert!(MasterKey::load_for(Engine::Sqlite, None, dir.path()).is_ok());
+        assert!(dir.path().join(KEY_FILE).exists());
     }
 
     #[test]

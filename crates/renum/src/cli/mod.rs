@@ -4,6 +4,7 @@ mod backfill;
 mod bench;
 mod doctor;
 mod generated;
+mod key;
 mod lint;
 mod logs;
 mod migrate;
@@ -60,6 +61,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Run the publishing scheduler alone (`serve` runs one too).
     Worker(worker::WorkerCmdArgs),
+    /// Generate secrets (`key generate`: a RENUM_MASTER_KEY).
+    Key(key::KeyArgs),
 }
 
 pub async fn run() -> anyhow::Result<ExitCode> {
@@ -77,5 +80,6 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(&cli.db, args).await,
         Command::Worker(args) => worker::run(&cli.db, args).await,
         Command::OpusclipSim(args) => opusclip_sim::run(args).await,
+        Command::Key(args) => key::run(args),
     }
 }

@@ -35,10 +35,12 @@ pub struct ServeArgs {
     /// Longest wait for another process's migration lock at start (PostgreSQL).
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
     pub lock_wait: Duration,
-    /// Where the development master key file is generated when RENUM_MASTER_KEY is unset.
+    /// Where the development master key file is generated when RENUM_MASTER_KEY is unset
+    /// (SQLite only).
     #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// 32 bytes, base64: encrypts stored third-party API keys.
+    /// 32 bytes, base64: encrypts stored third-party API keys (`renum key generate`); required
+    /// on PostgreSQL.
     #[arg(long, env = "RENUM_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
     /// A session unused for this long is dead.
@@ -134,7 +136,7 @@ impl Background {
 /// Builds the application and starts its background tasks on an open database (migrations
 /// already handled). Call within a tokio runtime.
 pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Background)> {
-    let master_key = MasterKey::load(args.master_key.as_deref(), &args.data_dir)?;
+    let master_key = MasterKey::load_for(db.engine(), args.master_key.as_deref(), &args.data_dir)?;
     let retention = args.logs.retention()?;
     let (logs, writer) = ApiLogSink::spawn(db.clone(), args.logs.sink_config()?);
     let (stop_maintenance, stopped) = watch::channel(false);
@@ -186,7 +188,10 @@ async fn daily_maintenance(db: Db, retention: RetentionConfig, mut stop: watch::
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // Configuration errors before anything touches the database (`build` checks again).
+    args.worker.check_webhook_secret()?;
     let db = db_args.connect().await?;
+    crate::app::crypto::require_shared(db.engine(), args.master_key.as_deref())?;
     if !args.no_migrate {
         let migrator = renum_db::migrate::migrator(db.engine());
         renum_db::migrate::up_with(&db, migrator, args.lock_wait).await?;

@@ -26,14 +26,15 @@ pub struct WorkerCmdArgs {
     /// Where the development master key file is (see `renum serve`).
     #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// 32 bytes, base64: decrypts the organizations' OpusClip keys.
+    /// 32 bytes, base64: decrypts the organizations' OpusClip keys; required on PostgreSQL.
     #[arg(long, env = "RENUM_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<ExitCode> {
+    args.worker.check_webhook_secret()?;
     let db = db_args.connect().await?;
-    let master_key = MasterKey::load(args.master_key.as_deref(), &args.data_dir)?;
+    let master_key = MasterKey::load_for(db.engine(), args.master_key.as_deref(), &args.data_dir)?;
     let (sink, writer) = ApiLogSink::spawn(db.clone(), args.api_log.sink_config()?);
     let outbound = args.outbound.policy();
     let publisher = args.worker.publisher(Some(sink.clone()), outbound)?;

@@ -48,14 +48,10 @@ pub struct WorkerArgs {
     /// Deliver posts to this URL (webhook publisher); unset: log only.
     #[arg(long, env = "RENUM_PUBLISH_WEBHOOK_URL")]
     pub publish_webhook_url: Option<String>,
-    /// HMAC-SHA256 key of the webhook's signature header.
-    #[arg(
-        long,
-        env = "RENUM_PUBLISH_WEBHOOK_SECRET",
-        hide_env_values = true,
-        default_value = ""
-    )]
-    pub publish_webhook_secret: String,
+    /// HMAC-SHA256 key of the webhook's signature header; required with the URL, at least
+    /// [`publisher::MIN_SECRET_LEN`] bytes (`renum key generate` makes one).
+    #[arg(long, env = "RENUM_PUBLISH_WEBHOOK_SECRET", hide_env_values = true)]
+    pub publish_webhook_secret: Option<String>,
 }
 
 impl WorkerArgs {
@@ -69,7 +65,26 @@ impl WorkerArgs {
         }
     }
 
-    /// Refuses a webhook URL the outbound rule refuses (one line, URL shown without secrets).
+    /// Refuses a webhook URL without a secret, or with one shorter than
+    /// [`publisher::MIN_SECRET_LEN`] bytes (receivers could not tell its deliveries from
+    /// forgeries). One line, never the secret.
+    pub fn check_webhook_secret(&self) -> anyhow::Result<()> {
+        if self.publish_webhook_url.is_none() {
+            return Ok(());
+        }
+        let len = self.publish_webhook_secret.as_deref().map_or(0, str::len);
+        if len < publisher::MIN_SECRET_LEN {
+            anyhow::bail!(
+                "--publish-webhook-url needs --publish-webhook-secret (RENUM_PUBLISH_WEBHOOK_SECRET) \
+                 of at least {} bytes, got {len}; make one with `renum key generate`",
+                publisher::MIN_SECRET_LEN
+            );
+        }
+        Ok(())
+    }
+
+    /// Refuses a webhook URL the outbound rule refuses (one line, URL shown without secrets),
+    /// and one without a secret ([`Self::check_webhook_secret`]).
     pub fn publisher(
         &self,
         sink: Option<crate::api_log::ApiLogSink>,
@@ -78,9 +93,10 @@ impl WorkerArgs {
         Ok(match &self.publish_webhook_url {
             Some(url) => {
                 policy.operator_url("--publish-webhook-url", url)?;
+                self.check_webhook_secret()?;
                 AnyPublisher::Webhook(WebhookPublisher::new(
                     url.clone(),
-                    self.publish_webhook_secret.clone(),
+                    self.publish_webhook_secret.clone().unwrap_or_default(),
                     Duration::from_secs(30),
                     sink,
                     policy,

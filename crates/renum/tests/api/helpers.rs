@@ -52,6 +52,9 @@ impl Account {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// 32 zero bytes, base64: the master key of every PostgreSQL test server.
+const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
 impl TestApp {
     /// Throttles and the unauthenticated log budget high enough not to interfere; `extra` flags override (`{base}` in them
     /// becomes the server's own URL, e.g. for `--public-url`).
@@ -77,6 +80,10 @@ impl TestApp {
             "--password-hash-queue".into(),
             "1000".into(),
         ];
+        if engine == Engine::Postgres {
+            // Required there, as in production (the key file is SQLite's development default).
+            argv.extend(["--master-key".into(), MASTER_KEY.into()]);
+        }
         argv.extend(extra.iter().map(|s| s.replace("{base}", &base)));
         let args = Args::parse_from(argv).serve;
         let (app, background) = serve::build(t.db.clone(), &args).unwrap();

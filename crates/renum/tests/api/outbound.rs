@@ -190,6 +190,8 @@ fn a_private_publish_webhook_url_is_refused_at_start_up_in_one_line_without_its_
         "--allow-private-urls",
         "--publish-webhook-url",
         "http://10.1.2.3/publish",
+        "--publish-webhook-secret",
+        "a secret of 16+ bytes",
     ]);
     assert!(args.worker.publisher(None, args.outbound.policy()).is_ok());
 }

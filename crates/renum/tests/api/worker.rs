@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use renum::api_log::{ApiLogSink, SinkConfig};
 use renum::app::outbound::OutboundPolicy;
-use renum::worker::publisher::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign};
+use renum::worker::publisher::{DEFAULT_TOLERANCE, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify};
 use renum::worker::{PublishError, Publisher, WebhookPublisher, Worker, WorkerConfig};
 use renum_db::enums::{Platform, PostStatus};
 use renum_db::ids::{OrganizationId, PostId, UserId};
@@ -18,10 +18,10 @@ use renum_db::{Access, Db, Engine, OrgScope};
 
 use crate::helpers::{Account, TestApp, count};
 
-const SECRET: &str = "webhook secret";
+const SECRET: &str = "webhook secret, 16+ bytes";
 
-/// A fake platform: counts deliveries per idempotency key, checks the signature, answers an
-/// external id.
+/// A fake platform: counts deliveries per idempotency key, verifies the signature as
+/// `docs/SECURITY.md` tells receivers to, answers an external id.
 #[derive(Clone, Default)]
 struct Receiver {
     seen: Arc<Mutex<HashMap<String, usize>>>,
@@ -36,7 +36,8 @@ impl Receiver {
                 let seen = seen.clone();
                 async move {
                     let signature = headers[SIGNATURE_HEADER].to_str().unwrap();
-                    if signature != sign(SECRET, &body) {
+                    let now = chrono::Utc::now().timestamp();
+                    if verify(SECRET, signature, &body, now, DEFAULT_TOLERANCE).is_err() {
                         return (AxumStatus::UNAUTHORIZED, axum::Json(serde_json::json!({})));
                     }
                     let key = headers[IDEMPOTENCY_HEADER].to_str().unwrap().to_owned();

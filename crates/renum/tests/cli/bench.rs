@@ -55,6 +55,10 @@ async fn every_scenario_runs_end_to_end_and_reports() {
             &["serve", "--bind", base.trim_start_matches("http://")],
         )
         .env("RENUM_DATA_DIR", data_dir.path())
+        .env(
+            "RENUM_MASTER_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
         .kill_on_drop(true)
         .spawn()
         .expect("start renum serve");

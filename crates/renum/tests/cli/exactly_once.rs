@@ -122,7 +122,7 @@ async fn two_workers_and_a_server_deliver_each_post_once_through_a_sigkill() {
         "--publish-webhook-url",
         hook.as_str(),
         "--publish-webhook-secret",
-        "s3cret",
+        "s3cret-s3cret-s3cret",
         "--worker-lease",
         lease.as_str(),
         "--worker-poll",

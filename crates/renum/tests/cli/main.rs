@@ -5,6 +5,7 @@ mod bench;
 mod clip_worker;
 mod doctor;
 mod exactly_once;
+mod keys;
 #[cfg(feature = "migration-lint")]
 mod lint;
 mod logs;
