@@ -18,6 +18,10 @@ pub enum Error {
     Invalid { constraint: String },
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database could not be reached: connection refused or lost, pool timeout, the server
+    /// shutting down or starting up, SQLite busy. Worth retrying shortly (HTTP: 503).
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database: {0}")]
     Database(sqlx::Error),
     #[error("{0}")]
@@ -39,9 +43,17 @@ impl From<sqlx::Error> for Error {
         let sqlx::Error::Database(db) = &err else {
             return match err {
                 sqlx::Error::RowNotFound => Error::NotFound,
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => Error::Unavailable(err),
                 other => Error::Database(other),
             };
         };
+        if unavailable(db.as_ref()) {
+            return Error::Unavailable(err);
+        }
         let constraint = constraint_name(db.constraint(), db.message());
         match db.kind() {
             ErrorKind::UniqueViolation => Error::Conflict { constraint },
@@ -52,6 +64,20 @@ impl From<sqlx::Error> for Error {
             _ if db.message() == SQLITE_FOREIGN_KEY => Error::Invalid { constraint },
             _ => Error::Database(err),
         }
+    }
+}
+
+/// A server that cannot serve right now: PostgreSQL's class 08 (connection exception) and
+/// 57P01-57P03 (shutting down, crashed, starting up); SQLite's BUSY and LOCKED.
+fn unavailable(db: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = db.code().unwrap_or_default();
+    if db
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some()
+    {
+        code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+    } else {
+        matches!(code.parse::<u32>().map(|c| c & 0xff), Ok(5 | 6))
     }
 }
 

@@ -14,7 +14,7 @@
 //! answer is another matter: the whole batch is retried.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -200,6 +200,9 @@ struct Shared {
     refused: AtomicU64,
     batches: AtomicU64,
     bytes_written: AtomicU64,
+    /// Set by [`WriterHandle::shutdown`]: from then on an unreachable database is retried
+    /// only [`ATTEMPTS`] times, so a stop is never held up by a database that is gone.
+    stopping: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -230,6 +233,7 @@ impl ApiLogSink {
                 dropped: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
                 refused: AtomicU64::new(0),
+                stopping: AtomicBool::new(false),
                 batches: AtomicU64::new(0),
                 bytes_written: AtomicU64::new(0),
             }),
@@ -323,6 +327,7 @@ impl ApiLogSink {
 impl WriterHandle {
     /// Stops accepting records, writes every queued one, and returns the final counters.
     pub async fn shutdown(self) -> ApiLogMetrics {
+        self.sink.shared.stopping.store(true, Ordering::Relaxed);
         // A send error means the writer already stopped; joining it is all that is left.
         let _ = self.stop.send(());
         if let Err(err) = self.task.await {
@@ -378,13 +383,18 @@ async fn run_writer(shared: Arc<Shared>, db: Db, mut stop: oneshot::Receiver<()>
     }
 }
 
-/// Attempts per statement while the database cannot be reached: a batch is one statement, so
-/// a retry cannot duplicate rows.
+/// Attempts per statement, once stopping, while the database cannot be reached: a batch is one
+/// statement, so a retry cannot duplicate rows.
 const ATTEMPTS: u32 = 3;
+
+/// The longest pause between two attempts on an unreachable database.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Inserts a batch. A batch the database refuses is split in halves until each refused record
 /// is alone, so k bad records among n cost about k·log2(n) extra statements and every other
-/// record lands; a batch that cannot reach the database after [`ATTEMPTS`] is lost as a whole.
+/// record lands. While the database cannot be reached the batch waits and is retried (records
+/// arriving meanwhile queue up within the queue's bounds); once stopping, a batch that still
+/// cannot reach it after [`ATTEMPTS`] is lost as a whole.
 async fn write(shared: &Shared, db: &Db, batch: Vec<(ApiLogInsert, usize)>) {
     let (records, sizes): (Vec<ApiLogInsert>, Vec<usize>) = batch.into_iter().unzip();
     // Ranges still to insert, the next one on top, so records land in queue order.
@@ -392,7 +402,7 @@ async fn write(shared: &Shared, db: &Db, batch: Vec<(ApiLogInsert, usize)>) {
     pending.push(0..records.len());
     while let Some(range) = pending.pop() {
         let chunk = &records[range.clone()];
-        match insert(db, chunk).await {
+        match insert(shared, db, chunk).await {
             Ok(written) => {
                 let bytes: usize = sizes[range].iter().sum();
                 shared.written.fetch_add(written, Ordering::Relaxed);
@@ -428,19 +438,29 @@ async fn write(shared: &Shared, db: &Db, batch: Vec<(ApiLogInsert, usize)>) {
     }
 }
 
-/// One INSERT of `records`, retried while the database cannot be reached.
-async fn insert(db: &Db, records: &[ApiLogInsert]) -> Result<u64, renum_db::Error> {
+/// One INSERT of `records`, retried with backoff (100 ms doubling to [`MAX_BACKOFF`]) while the
+/// database cannot be reached: for as long as it takes, until a shutdown starts. A closed pool
+/// is final.
+async fn insert(
+    shared: &Shared,
+    db: &Db,
+    records: &[ApiLogInsert],
+) -> Result<u64, renum_db::Error> {
     let mut attempt = 1;
+    let mut backoff = Duration::from_millis(100);
     loop {
         let result = async {
             let mut conn = db.conn().await?;
             conn.api_logs().insert_batch(records).await
         }
         .await;
+        let patient = !shared.stopping.load(Ordering::Relaxed);
         match result {
-            Err(err) if attempt < ATTEMPTS && !refused(&err) => {
+            Err(renum_db::Error::Unavailable(sqlx::Error::PoolClosed)) => return result,
+            Err(err) if !refused(&err) && (patient || attempt < ATTEMPTS) => {
                 tracing::warn!(%err, attempt, records = records.len(), "API log batch failed; retrying");
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
                 attempt += 1;
             }
             other => return other,
@@ -751,8 +771,8 @@ mod tests {
         }
     }
 
-    /// A database that does not answer is not a refusal: the batch is retried whole and then
-    /// counted as failed, never split record by record.
+    /// A database that is gone is not a refusal: the batch is counted as failed whole, never
+    /// split record by record.
     #[tokio::test]
     async fn an_unreachable_database_fails_the_whole_batch_without_splitting() {
         let db = Db::connect("sqlite::memory:").await.unwrap();

@@ -26,6 +26,9 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
+    /// The database cannot be reached right now (restarting, failing over): retry shortly.
+    #[error("temporarily unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -67,6 +70,10 @@ impl From<renum_db::Error> for AppError {
             // the constraint name helps the operator and reveals nothing sensitive.
             E::Invalid { constraint } => {
                 AppError::conflict("constraint_violation", format!("refused by {constraint}"))
+            }
+            E::Unavailable(err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                AppError::Unavailable
             }
             other => AppError::Internal(other.into()),
         }

@@ -75,6 +75,14 @@ impl From<AppError> for ApiError {
                     )
                 }
             }
+            AppError::Unavailable => ApiError {
+                retry_after: Some(1),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; retry shortly",
+                )
+            },
             AppError::Internal(err) => {
                 tracing::error!(error = %format!("{err:#}"), "internal error");
                 ApiError::new(
