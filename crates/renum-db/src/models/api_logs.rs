@@ -17,9 +17,9 @@ pub struct ApiLogRow {
     pub duration_ms: f64,
     pub request_id: Option<String>,
     pub user_id: Option<UserId>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     pub request_body: Option<JsonValue>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     pub response_body: Option<JsonValue>,
     pub created_at: Timestamp,
 }

@@ -15,22 +15,26 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiQuery, Reader};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApiLogQuery {
     direction: Option<Direction>,
     /// `renum` for inbound calls; `opusclip`, a publisher, ... for outbound ones.
     service: Option<String>,
-    /// `2xx`, `3xx`, `4xx` or `5xx`.
+    /// `1xx`, `2xx`, `3xx`, `4xx` or `5xx`.
+    #[param(pattern = "^[1-5]xx$")]
     status: Option<String>,
     /// Inclusive lower bound on created_at (RFC 3339).
     from: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Exclusive upper bound on created_at (RFC 3339).
     to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// The organization's API logs, newest first (keyset pagination). Bodies are redacted.
-#[utoipa::path(get, path = "/v1/api-logs", tag = "api-logs", security(("bearer" = [])), params(ApiLogQuery),
+#[utoipa::path(get, path = "/v1/api-logs", operation_id = "listApiLogs", tag = "api-logs", security(("bearer" = [])), params(ApiLogQuery),
     responses((status = 200, body = Page<ApiLogRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Reader { caller, mut conn }: Reader,

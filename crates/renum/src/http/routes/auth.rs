@@ -7,17 +7,30 @@ use utoipa::ToSchema;
 
 use crate::app::auth::{Caller, ClientMeta, SignupInput};
 use crate::http::AppState;
-use crate::http::dto::SignedInResponse;
+use crate::http::dto::{JsonObject, SignedInResponse};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiJson;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    /// An email address, at most 254 bytes once trimmed.
+    #[schema(pattern = r"^\s*[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]\s*$")]
     email: String,
     /// 8 to 128 characters, not one of the most common passwords.
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     full_name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     organization_name: String,
 }
 
@@ -29,13 +42,13 @@ pub struct SigninRequest {
 }
 
 /// Creates an organization, its owner and a session, in one transaction.
-#[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignupRequest,
+#[utoipa::path(post, path = "/v1/auth/signup", operation_id = "signUp", tag = "auth", request_body = SignupRequest,
     responses((status = 201, body = SignedInResponse), (status = 400, body = ErrorBody),
               (status = 409, description = "email_taken", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
     meta: ClientMeta,
-    ApiJson(req): ApiJson<SignupRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<SignupRequest>>,
 ) -> Result<(StatusCode, axum::Json<SignedInResponse>), ApiError> {
     let input = SignupInput {
         email: req.email,
@@ -48,19 +61,19 @@ pub async fn signup(
 }
 
 /// Signs in; the same 401 for an unknown email and a wrong password.
-#[utoipa::path(post, path = "/v1/auth/signin", tag = "auth", request_body = SigninRequest,
+#[utoipa::path(post, path = "/v1/auth/signin", operation_id = "signIn", tag = "auth", request_body = SigninRequest,
     responses((status = 200, body = SignedInResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn signin(
     State(state): State<AppState>,
     meta: ClientMeta,
-    ApiJson(req): ApiJson<SigninRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<SigninRequest>>,
 ) -> Result<axum::Json<SignedInResponse>, ApiError> {
     let signed_in = state.auth.signin(&req.email, req.password, &meta).await?;
     Ok(axum::Json(signed_in.into()))
 }
 
 /// Revokes the current session.
-#[utoipa::path(post, path = "/v1/auth/signout", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/auth/signout", operation_id = "signOut", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn signout(
     State(state): State<AppState>,
@@ -72,7 +85,7 @@ pub async fn signout(
 }
 
 /// Revokes every session of the current user.
-#[utoipa::path(post, path = "/v1/auth/signout-all", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/auth/signout-all", operation_id = "signOutAll", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn signout_all(
     State(state): State<AppState>,

@@ -10,14 +10,14 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::auth::Caller;
 use crate::app::clips::{ClipOptions, Step};
 use crate::http::AppState;
-use crate::http::dto::{ClipProject, Video};
+use crate::http::dto::{ClipProject, JsonObject, Video};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 /// Sends the video to OpusClip: the video needs an http(s) source URL and must be a draft
 /// (or failed); the organization needs an OpusClip key. The video becomes `processing`; the
 /// clips arrive when the project completes (poller or webhook).
-#[utoipa::path(post, path = "/v1/videos/{id}/clip-projects", tag = "clips", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/videos/{id}/clip-projects", operation_id = "createClipProject", tag = "clips", security(("bearer" = [])),
     params(("id" = String, Path, description = "source video id")), request_body = ClipOptions,
     responses((status = 201, body = ClipProject), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "opusclip_not_configured, no_source_url, illegal_transition, opusclip_key_rejected, opusclip_out_of_credits, opusclip_unavailable", body = ErrorBody)))]
@@ -25,7 +25,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<VideoId>,
-    ApiJson(options): ApiJson<ClipOptions>,
+    ApiJson(JsonObject(options)): ApiJson<JsonObject<ClipOptions>>,
 ) -> Result<(StatusCode, axum::Json<ClipProject>), ApiError> {
     let row = state.clips.start(&state.db, &caller, id, options).await?;
     Ok((StatusCode::CREATED, axum::Json(row.into())))
@@ -38,7 +38,7 @@ pub struct ClipProjectList {
 
 /// A video's clip projects, newest first; a failed one's `last_error` says why the video
 /// failed.
-#[utoipa::path(get, path = "/v1/videos/{id}/clip-projects", tag = "clips", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/videos/{id}/clip-projects", operation_id = "listClipProjectsOfVideo", tag = "clips", security(("bearer" = [])),
     params(("id" = String, Path, description = "source video id")),
     responses((status = 200, body = ClipProjectList), (status = 404, body = ErrorBody)))]
 pub async fn of_video(
@@ -53,7 +53,7 @@ pub async fn of_video(
 }
 
 /// A clip project and its progress.
-#[utoipa::path(get, path = "/v1/clip-projects/{id}", tag = "clips", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/clip-projects/{id}", operation_id = "getClipProject", tag = "clips", security(("bearer" = [])),
     params(("id" = String, Path, description = "clip project id")),
     responses((status = 200, body = ClipProject), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -73,7 +73,7 @@ pub struct ClipList {
 
 /// The clips cut from a video, best score first where the provider gave one, else in the
 /// provider's order.
-#[utoipa::path(get, path = "/v1/videos/{id}/clips", tag = "clips", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/videos/{id}/clips", operation_id = "listClipsOfVideo", tag = "clips", security(("bearer" = [])),
     params(("id" = String, Path, description = "source video id")),
     responses((status = 200, body = ClipList), (status = 404, body = ErrorBody)))]
 pub async fn list(
@@ -88,6 +88,7 @@ pub async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WebhookQuery {
     /// The clip project the callback URL was made for.
     project: ClipProjectId,
@@ -104,7 +105,7 @@ pub struct WebhookAck {
 /// OpusClip's conclusion callback. The provider documents no signature, so the callback URL
 /// renum gave it carries a per-project secret; the body is not trusted: renum asks the
 /// provider for the project and ingests it exactly like the poller.
-#[utoipa::path(post, path = "/v1/webhooks/opusclip", tag = "clips", params(WebhookQuery),
+#[utoipa::path(post, path = "/v1/webhooks/opusclip", operation_id = "opusclipWebhook", tag = "clips", params(WebhookQuery),
     responses((status = 200, body = WebhookAck), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn webhook(
     State(state): State<AppState>,

@@ -13,7 +13,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "health", responses((status = 200, body = Health)))]
 pub async fn healthz() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }
@@ -43,7 +43,7 @@ fn readiness(
 
 /// The database is reachable and every migration of this binary is applied (newer ones,
 /// applied by a newer release, are listed and tolerated).
-#[utoipa::path(get, path = "/readyz", tag = "health",
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
     responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readiness>) {
     match renum_db::migrate::status(&state.db).await {
@@ -68,7 +68,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Re
 
 /// Counters in Prometheus text format: the API log queue (recorded, written, dropped, queued
 /// records and bytes, ...). Operational data only; no tenant data.
-#[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, content_type = "text/plain")))]
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "health", responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(
     State(state): State<AppState>,
 ) -> ([(axum::http::HeaderName, &'static str); 1], String) {

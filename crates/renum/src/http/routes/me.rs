@@ -7,7 +7,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::Reader;
 
 /// The current user with its organization, in one query, with no secret fields.
-#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/me", operation_id = "getMe", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = UserWithOrganization), (status = 401, body = ErrorBody)))]
 pub async fn me(
     Reader { caller, mut conn }: Reader,

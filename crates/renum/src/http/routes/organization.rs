@@ -11,12 +11,12 @@ use crate::app::auth::{Caller, ClientMeta};
 use crate::app::organization::{self, NewMember, OrganizationPatch};
 use crate::http::AppState;
 use crate::http::cursor;
-use crate::http::dto::{Organization, Page, User};
+use crate::http::dto::{JsonObject, Organization, Page, User};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 /// The caller's organization.
-#[utoipa::path(get, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/organization", operation_id = "getOrganization", tag = "organization", security(("bearer" = [])),
     responses((status = 200, body = Organization), (status = 401, body = ErrorBody)))]
 pub async fn get(
     Reader { caller, mut conn }: Reader,
@@ -29,18 +29,23 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPatchRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     name: Option<String>,
     plan: Option<Plan>,
 }
 
 /// Renames the organization or changes its plan (owner only).
-#[utoipa::path(patch, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/v1/organization", operation_id = "updateOrganization", tag = "organization", security(("bearer" = [])),
     request_body = OrganizationPatchRequest,
     responses((status = 200, body = Organization), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<OrganizationPatchRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<OrganizationPatchRequest>>,
 ) -> Result<axum::Json<Organization>, ApiError> {
     let patch = OrganizationPatch {
         name: req.name,
@@ -61,29 +66,31 @@ pub struct DeleteOrganizationRequest {
 }
 
 /// Soft-deletes the organization (owner only): signs everyone out and stops scheduled work.
-#[utoipa::path(delete, path = "/v1/organization", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/v1/organization", operation_id = "deleteOrganization", tag = "organization", security(("bearer" = [])),
     request_body = DeleteOrganizationRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     meta: ClientMeta,
-    ApiJson(req): ApiJson<DeleteOrganizationRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<DeleteOrganizationRequest>>,
 ) -> Result<StatusCode, ApiError> {
     organization::delete(&state.db, &caller, &req.confirm_slug, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// Members, oldest first (keyset pagination).
-#[utoipa::path(get, path = "/v1/organization/members", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/organization/members", operation_id = "listMembers", tag = "organization", security(("bearer" = [])),
     params(ListQuery), responses((status = 200, body = Page<User>), (status = 401, body = ErrorBody)))]
 pub async fn members(
     Reader { caller, mut conn }: Reader,
@@ -104,16 +111,25 @@ pub async fn members(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
+    /// An email address, at most 254 bytes once trimmed.
+    #[schema(pattern = r"^\s*[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]\s*$")]
     email: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     full_name: String,
     /// `admin` or `member`.
     role: Role,
-    /// Given to the member out of band; same rules as any password.
+    /// Given to the member out of band; same rules as any password (8 to 128 characters,
+    /// not one of the most common passwords).
+    #[schema(min_length = 8, max_length = 128)]
     temporary_password: String,
 }
 
 /// Adds a member (owner or admin).
-#[utoipa::path(post, path = "/v1/organization/members", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/organization/members", operation_id = "addMember", tag = "organization", security(("bearer" = [])),
     request_body = AddMemberRequest,
     responses((status = 201, body = User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, description = "email_taken", body = ErrorBody)))]
@@ -121,7 +137,7 @@ pub async fn add_member(
     State(state): State<AppState>,
     caller: Caller,
     meta: ClientMeta,
-    ApiJson(req): ApiJson<AddMemberRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<AddMemberRequest>>,
 ) -> Result<(StatusCode, axum::Json<User>), ApiError> {
     let new = NewMember {
         email: req.email,
@@ -142,7 +158,7 @@ pub struct SetRoleRequest {
 }
 
 /// Changes a member's role.
-#[utoipa::path(patch, path = "/v1/organization/members/{id}", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/v1/organization/members/{id}", operation_id = "setMemberRole", tag = "organization", security(("bearer" = [])),
     params(("id" = String, Path, description = "member id")), request_body = SetRoleRequest,
     responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn set_role(
@@ -150,7 +166,7 @@ pub async fn set_role(
     caller: Caller,
     meta: ClientMeta,
     ApiPath(id): ApiPath<UserId>,
-    ApiJson(req): ApiJson<SetRoleRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<SetRoleRequest>>,
 ) -> Result<axum::Json<User>, ApiError> {
     Ok(axum::Json(
         organization::set_role(&state.db, &caller, id, req.role, &meta)
@@ -160,7 +176,7 @@ pub async fn set_role(
 }
 
 /// Removes a member: soft-deletes the user and revokes its sessions.
-#[utoipa::path(delete, path = "/v1/organization/members/{id}", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/v1/organization/members/{id}", operation_id = "removeMember", tag = "organization", security(("bearer" = [])),
     params(("id" = String, Path, description = "member id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(
@@ -176,18 +192,20 @@ pub async fn remove_member(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpusclipKeyRequest {
+    /// 1 to 512 bytes once trimmed.
+    #[schema(min_length = 1, max_length = 512, pattern = r"\S")]
     api_key: String,
 }
 
 /// Stores the OpusClip API key, encrypted; it is never returned.
-#[utoipa::path(put, path = "/v1/organization/integrations/opusclip", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(put, path = "/v1/organization/integrations/opusclip", operation_id = "putOpusclipKey", tag = "organization", security(("bearer" = [])),
     request_body = OpusclipKeyRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn put_opusclip_key(
     State(state): State<AppState>,
     caller: Caller,
     meta: ClientMeta,
-    ApiJson(req): ApiJson<OpusclipKeyRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<OpusclipKeyRequest>>,
 ) -> Result<StatusCode, ApiError> {
     organization::set_opusclip_key(&state.db, &state.master_key, &caller, &req.api_key, &meta)
         .await?;
@@ -195,7 +213,7 @@ pub async fn put_opusclip_key(
 }
 
 /// Removes the OpusClip API key.
-#[utoipa::path(delete, path = "/v1/organization/integrations/opusclip", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/v1/organization/integrations/opusclip", operation_id = "deleteOpusclipKey", tag = "organization", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn delete_opusclip_key(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@ use crate::app::auth::Caller;
 use crate::app::posts::{self, NewPost, PostPatch};
 use crate::http::AppState;
 use crate::http::cursor;
-use crate::http::dto::{Page, Post};
+use crate::http::dto::{JsonObject, Page, Post};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
@@ -29,9 +29,11 @@ pub struct CreatePostRequest {
     /// At most: X 280, Instagram 2200, TikTok 2200, LinkedIn 3000, Facebook 63206, YouTube
     /// 5000 characters.
     #[serde(default)]
+    #[schema(max_length = 63206)]
     description: String,
     /// At most: X 10, YouTube 15, others 30; each one word, `#` optional.
     #[serde(default)]
+    #[schema(max_items = 30)]
     hashtags: Vec<String>,
     /// RFC 3339 with offset; in the future when `status` is `scheduled`.
     scheduled_at: Timestamp,
@@ -40,14 +42,14 @@ pub struct CreatePostRequest {
 }
 
 /// Creates a post of a video, `scheduled` or `draft`.
-#[utoipa::path(post, path = "/v1/posts", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/posts", operation_id = "createPost", tag = "posts", security(("bearer" = [])),
     request_body = CreatePostRequest,
     responses((status = 201, body = Post), (status = 400, description = "invalid_field: a platform limit, a past scheduled_at", body = ErrorBody),
               (status = 404, description = "no such video", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<CreatePostRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<CreatePostRequest>>,
 ) -> Result<(StatusCode, axum::Json<Post>), ApiError> {
     let new = NewPost {
         video_id: req.video_id,
@@ -62,16 +64,18 @@ pub async fn create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PostListQuery {
     /// Window start on scheduled_at, inclusive (RFC 3339 with offset).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = DateTime)]
     from: Option<Timestamp>,
     /// Window end on scheduled_at, exclusive (RFC 3339 with offset).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = DateTime)]
     to: Option<Timestamp>,
     status: Option<PostStatus>,
     platform: Option<Platform>,
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
@@ -79,7 +83,7 @@ pub struct PostListQuery {
 
 /// The calendar: posts with their videos, latest scheduled_at first (keyset pagination on
 /// scheduled_at, id; one SQL statement per page).
-#[utoipa::path(get, path = "/v1/posts", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/posts", operation_id = "listPosts", tag = "posts", security(("bearer" = [])),
     params(PostListQuery), responses((status = 200, body = Page<Post>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     Reader { caller, mut conn }: Reader,
@@ -104,7 +108,7 @@ pub async fn list(
 }
 
 /// One post with its video.
-#[utoipa::path(get, path = "/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/posts/{id}", operation_id = "getPost", tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "post id")),
     responses((status = 200, body = Post), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -125,7 +129,7 @@ pub struct PostPatchRequest {
 }
 
 /// Edits a draft or scheduled post; others are a 409 `illegal_transition`.
-#[utoipa::path(patch, path = "/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/v1/posts/{id}", operation_id = "updatePost", tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "post id")), request_body = PostPatchRequest,
     responses((status = 200, body = Post), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "illegal_transition", body = ErrorBody)))]
@@ -133,7 +137,7 @@ pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<PostId>,
-    ApiJson(req): ApiJson<PostPatchRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<PostPatchRequest>>,
 ) -> Result<axum::Json<Post>, ApiError> {
     let patch = PostPatch {
         description: req.description,
@@ -147,7 +151,7 @@ pub async fn update(
 }
 
 /// Cancels a draft, scheduled or failed post.
-#[utoipa::path(post, path = "/v1/posts/{id}/cancel", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/posts/{id}/cancel", operation_id = "cancelPost", tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "post id")),
     responses((status = 200, body = Post), (status = 404, body = ErrorBody), (status = 409, description = "illegal_transition", body = ErrorBody)))]
 pub async fn cancel(
@@ -161,7 +165,7 @@ pub async fn cancel(
 }
 
 /// Schedules a failed post again (due now if its time has passed), attempts reset.
-#[utoipa::path(post, path = "/v1/posts/{id}/retry", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/posts/{id}/retry", operation_id = "retryPost", tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "post id")),
     responses((status = 200, body = Post), (status = 404, body = ErrorBody), (status = 409, description = "illegal_transition", body = ErrorBody)))]
 pub async fn retry(

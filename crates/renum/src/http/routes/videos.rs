@@ -12,14 +12,19 @@ use crate::app::auth::Caller;
 use crate::app::videos::{self, NewVideo, VideoPatch};
 use crate::http::AppState;
 use crate::http::cursor;
-use crate::http::dto::{Page, Video, present};
+use crate::http::dto::{JsonObject, Page, Video, present};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVideoRequest {
-    /// 1 to 300 characters.
+    /// 1 to 300 characters (trimmed), no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     title: String,
     script: Option<String>,
     video_raw_url: Option<String>,
@@ -28,13 +33,13 @@ pub struct CreateVideoRequest {
 }
 
 /// Creates a video in `draft`.
-#[utoipa::path(post, path = "/v1/videos", tag = "videos", security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/videos", operation_id = "createVideo", tag = "videos", security(("bearer" = [])),
     request_body = CreateVideoRequest,
     responses((status = 201, body = Video), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<CreateVideoRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<CreateVideoRequest>>,
 ) -> Result<(StatusCode, axum::Json<Video>), ApiError> {
     let new = NewVideo {
         title: req.title,
@@ -48,17 +53,19 @@ pub async fn create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VideoListQuery {
     status: Option<VideoStatus>,
     module_type: Option<ModuleType>,
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// The library, newest first (keyset pagination on created_at, id).
-#[utoipa::path(get, path = "/v1/videos", tag = "videos", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/videos", operation_id = "listVideos", tag = "videos", security(("bearer" = [])),
     params(VideoListQuery), responses((status = 200, body = Page<Video>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     Reader { caller, mut conn }: Reader,
@@ -81,7 +88,7 @@ pub async fn list(
 }
 
 /// One video.
-#[utoipa::path(get, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/videos/{id}", operation_id = "getVideo", tag = "videos", security(("bearer" = [])),
     params(("id" = String, Path, description = "video id")),
     responses((status = 200, body = Video), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -97,6 +104,11 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VideoPatchRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     title: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -113,12 +125,12 @@ pub struct VideoPatchRequest {
     /// draft → processing → ready → posted; any → failed; failed → processing.
     status: Option<VideoStatus>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0)]
     duration_seconds: Option<Option<f64>>,
 }
 
 /// Edits a video; an illegal status change is a 409 `illegal_transition` naming both states.
-#[utoipa::path(patch, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/v1/videos/{id}", operation_id = "updateVideo", tag = "videos", security(("bearer" = [])),
     params(("id" = String, Path, description = "video id")), request_body = VideoPatchRequest,
     responses((status = 200, body = Video), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "illegal_transition", body = ErrorBody)))]
@@ -126,7 +138,7 @@ pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<VideoId>,
-    ApiJson(req): ApiJson<VideoPatchRequest>,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<VideoPatchRequest>>,
 ) -> Result<axum::Json<Video>, ApiError> {
     let patch = VideoPatch {
         title: req.title,
@@ -146,7 +158,7 @@ pub async fn update(
 
 /// Deletes a video with its draft, failed and cancelled posts; 409 `video_has_posts` while
 /// any post of it is scheduled, publishing or published.
-#[utoipa::path(delete, path = "/v1/videos/{id}", tag = "videos", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/v1/videos/{id}", operation_id = "deleteVideo", tag = "videos", security(("bearer" = [])),
     params(("id" = String, Path, description = "video id")),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, description = "video_has_posts", body = ErrorBody)))]
 pub async fn delete(
