@@ -192,8 +192,12 @@ pub async fn remove_member(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpusclipKeyRequest {
-    /// 1 to 512 bytes once trimmed.
-    #[schema(min_length = 1, max_length = 512, pattern = r"\S")]
+    /// 1 to 512 bytes once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 512,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     api_key: String,
 }
 

@@ -27,7 +27,11 @@ pub struct CreateVideoRequest {
     )]
     title: String,
     script: Option<String>,
+    /// An absolute http(s) URL of a public host (loopback and private networks only with
+    /// `--allow-private-urls`).
     video_raw_url: Option<String>,
+    /// An absolute http(s) URL of a public host (loopback and private networks only with
+    /// `--allow-private-urls`).
     thumbnail_url: Option<String>,
     module_type: Option<ModuleType>,
 }
@@ -113,12 +117,18 @@ pub struct VideoPatchRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     script: Option<Option<String>>,
+    /// An absolute http(s) URL of a public host (loopback and private networks only with
+    /// `--allow-private-urls`).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     video_raw_url: Option<Option<String>>,
+    /// An absolute http(s) URL of a public host (loopback and private networks only with
+    /// `--allow-private-urls`).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     video_processed_url: Option<Option<String>>,
+    /// An absolute http(s) URL of a public host (loopback and private networks only with
+    /// `--allow-private-urls`).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     thumbnail_url: Option<Option<String>>,
