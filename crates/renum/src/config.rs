@@ -61,3 +61,13 @@ impl OutboundArgs {
         }
     }
 }
+
+/// How long a stop may take (`serve`, `worker`): see [`crate::supervisor`].
+#[derive(Args, Clone, Debug)]
+pub struct ShutdownArgs {
+    /// After SIGTERM or Ctrl-C: in-flight requests and the scheduler's round get this long
+    /// less a reserve (a quarter, at most 5 s) in which the API log queue is flushed; then the
+    /// process exits. Keep it below the process manager's own grace period.
+    #[arg(long, env = "RENUM_SHUTDOWN_GRACE", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: std::time::Duration,
+}

@@ -11,5 +11,6 @@ pub mod lint;
 pub mod net;
 pub mod opusclip;
 pub mod seed;
+pub mod supervisor;
 pub mod telemetry;
 pub mod worker;

@@ -23,6 +23,7 @@ use crate::app::passwords;
 use crate::app::throttle::AccountPolicy;
 use crate::config::DatabaseArgs;
 use crate::http::{self, AppState, TrustedProxies, UnauthenticatedBudget};
+use crate::supervisor::Supervisor;
 
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
@@ -89,6 +90,8 @@ pub struct ServeArgs {
     pub clips: crate::worker::clips::ClipArgs,
     #[command(flatten)]
     pub outbound: crate::config::OutboundArgs,
+    #[command(flatten)]
+    pub shutdown: crate::config::ShutdownArgs,
 }
 
 impl ServeArgs {
@@ -202,37 +205,49 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, engine = db.engine().as_str(), "renum serving");
-    // The publishing worker runs beside the API and stops with it (after its current round).
-    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut tasks = Supervisor::new();
+    let shutdown = tasks.shutdown();
+    tasks.spawn("the HTTP server", async move {
+        http::serve(listener, app, shutdown.requested()).await?;
+        Ok(())
+    });
     let worker = crate::worker::Worker::new(
         db.clone(),
         args.worker
             .publisher(Some(background.logs.clone()), args.outbound.policy())?,
         args.worker.config(),
     );
-    let worker = tokio::spawn(worker.run(async {
-        let _ = worker_stopped.await;
-    }));
-    let (stop_poller, poller_stopped) = tokio::sync::oneshot::channel::<()>();
-    let poller = tokio::spawn(crate::worker::clips::run(
-        db.clone(),
-        background.clips.clone(),
-        args.clips.clip_poll_tick,
-        async {
-            let _ = poller_stopped.await;
-        },
-    ));
-    http::serve(listener, app, http::shutdown_signal()).await?;
-    let _ = stop_worker.send(());
-    let _ = stop_poller.send(());
-    worker.await?;
-    poller.await?;
-    let logs = background.shutdown().await;
-    tracing::info!(
-        written = logs.written,
-        dropped = logs.dropped,
-        "api logs drained"
+    tasks.spawn(
+        "the publishing worker",
+        worker.run(tasks.shutdown().requested()),
     );
-    db.close().await;
+    tasks.spawn(
+        "the clip poller",
+        crate::worker::clips::run(
+            db.clone(),
+            background.clips.clone(),
+            args.clips.clip_poll_tick,
+            tasks.shutdown().requested(),
+        ),
+    );
+    let stopped = tasks
+        .run(http::shutdown_signal(), args.shutdown.shutdown_grace)
+        .await;
+    // Every answered request has queued its record by now: flush them in what is left.
+    let remaining = stopped.remaining();
+    match tokio::time::timeout(remaining, background.shutdown()).await {
+        Ok(logs) => tracing::info!(
+            written = logs.written,
+            dropped = logs.dropped,
+            "api logs drained"
+        ),
+        Err(_) => tracing::error!(
+            budget = ?remaining,
+            "the API log queue was not flushed within the shutdown grace period"
+        ),
+    }
+    // A request aborted at the deadline may still hold a connection: close within the budget.
+    let _ = tokio::time::timeout(stopped.remaining(), db.close()).await;
+    stopped.into_result()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,8 @@ use clap::Args;
 
 use crate::api_log::{ApiLogArgs, ApiLogSink};
 use crate::app::crypto::MasterKey;
-use crate::config::{DatabaseArgs, OutboundArgs};
+use crate::config::{DatabaseArgs, OutboundArgs, ShutdownArgs};
+use crate::supervisor::Supervisor;
 use crate::worker::clips::ClipArgs;
 use crate::worker::{Worker, WorkerArgs};
 
@@ -23,6 +24,8 @@ pub struct WorkerCmdArgs {
     pub api_log: ApiLogArgs,
     #[command(flatten)]
     pub outbound: OutboundArgs,
+    #[command(flatten)]
+    pub shutdown: ShutdownArgs,
     /// Where the development master key file is (see `renum serve`).
     #[arg(long, env = "RENUM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -40,30 +43,32 @@ pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<
     let publisher = args.worker.publisher(Some(sink.clone()), outbound)?;
     let worker = Worker::new(db.clone(), publisher, args.worker.config());
     let clips = args.clips.service(master_key, Some(sink), outbound)?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let poller = tokio::spawn(crate::worker::clips::run(
-        db.clone(),
-        clips,
-        args.clips.clip_poll_tick,
-        {
-            let mut stopped = stopped.clone();
-            async move {
-                let _ = stopped.changed().await;
-            }
-        },
-    ));
-    let mut worker_stopped = stopped;
-    tokio::join!(
-        worker.run(async move {
-            let _ = worker_stopped.changed().await;
-        }),
-        async {
-            crate::http::shutdown_signal().await;
-            let _ = stop.send(true);
-        }
+    let mut tasks = Supervisor::new();
+    tasks.spawn(
+        "the publishing worker",
+        worker.run(tasks.shutdown().requested()),
     );
-    poller.await?;
-    writer.shutdown().await;
-    db.close().await;
+    tasks.spawn(
+        "the clip poller",
+        crate::worker::clips::run(
+            db.clone(),
+            clips,
+            args.clips.clip_poll_tick,
+            tasks.shutdown().requested(),
+        ),
+    );
+    let stopped = tasks
+        .run(crate::http::shutdown_signal(), args.shutdown.shutdown_grace)
+        .await;
+    let remaining = stopped.remaining();
+    if tokio::time::timeout(remaining, writer.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::error!(budget = ?remaining, "the API log queue was not flushed within the shutdown grace period");
+    }
+    // A request aborted at the deadline may still hold a connection: close within the budget.
+    let _ = tokio::time::timeout(stopped.remaining(), db.close()).await;
+    stopped.into_result()?;
     Ok(ExitCode::SUCCESS)
 }

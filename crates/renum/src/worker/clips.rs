@@ -82,12 +82,23 @@ impl ClipArgs {
     }
 }
 
-/// Runs poll rounds until `shutdown`; a round in progress finishes first.
-pub async fn run(db: Db, service: ClipService, tick: Duration, shutdown: impl Future<Output = ()>) {
+/// Runs poll rounds until `shutdown`. A stop cancels the round in progress, provider waits
+/// and retries included (they can take minutes): the claimed projects' leases run out and
+/// another round follows them, and a half-done ingestion is a rolled-back transaction.
+pub async fn run(
+    db: Db,
+    service: ClipService,
+    tick: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     tracing::info!("clip poller started");
     tokio::pin!(shutdown);
     loop {
-        let pause = match service.poll_once(&db).await {
+        let round = tokio::select! {
+            _ = &mut shutdown => break,
+            round = service.poll_once(&db) => round,
+        };
+        let pause = match round {
             Ok(steps) if !steps.is_empty() => Duration::ZERO,
             Ok(_) => tick,
             Err(err) => {
@@ -101,4 +112,5 @@ pub async fn run(db: Db, service: ClipService, tick: Duration, shutdown: impl Fu
         }
     }
     tracing::info!("clip poller stopped");
+    Ok(())
 }

@@ -324,8 +324,10 @@ impl<P: Publisher> Worker<P> {
     }
 
     /// Runs rounds until `shutdown` resolves; pauses `poll` when nothing was due. A round in
-    /// progress finishes first, so no claimed post is abandoned by an orderly stop.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+    /// progress finishes first, so no claimed post is abandoned by an orderly stop (unless the
+    /// shutdown grace period runs out first: then its leases run out and another worker
+    /// takes the posts over).
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         tracing::info!(worker = %self.id, "publishing worker started");
         tokio::pin!(shutdown);
         loop {
@@ -343,5 +345,6 @@ impl<P: Publisher> Worker<P> {
             }
         }
         tracing::info!(worker = %self.id, "publishing worker stopped");
+        Ok(())
     }
 }

@@ -15,4 +15,5 @@ mod process;
 mod purge;
 mod schema_docs;
 mod seed;
+mod shutdown;
 mod types;
