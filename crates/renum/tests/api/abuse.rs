@@ -43,15 +43,14 @@ api_test! {
                 })
             })
             .collect();
-        let mut slowest = Duration::ZERO;
-        let mut reads = 0;
+        let mut reads = Vec::new();
         while !storm.iter().all(|h| h.is_finished()) {
             let (status, took) = timed_me(app, &acct.token).await;
             assert_eq!(status, StatusCode::OK);
-            slowest = slowest.max(took);
-            reads += 1;
+            reads.push(took);
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        reads.sort();
         let mut refused = 0;
         for h in storm {
             match h.await.unwrap() {
@@ -64,7 +63,9 @@ api_test! {
             }
         }
         assert!(refused >= 1, "2 running + 4 waiting hashes: some of 20 are refused at once");
-        assert!(reads >= 1);
+        let slowest = *reads.last().expect("at least one read during the storm");
+        let p99 = reads[(reads.len() * 99).div_ceil(100) - 1];
+        println!("GET /v1/me during a 20-sign-in storm: {} reads, p99 {p99:?}, slowest {slowest:?}", reads.len());
         assert!(slowest < Duration::from_secs(1), "GET /v1/me took {slowest:?} during the storm");
     }
 
