@@ -4,6 +4,7 @@
 //! also brings that engine's catalogue into scope: the same code, the engine's own SQL.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -159,6 +160,7 @@ impl Db {
 
     /// A pooled connection for reads and single-statement writes.
     pub async fn conn(&self) -> Result<Conn> {
+        let _waiting = Waiting::start();
         Ok(match self {
             Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
             Db::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
@@ -169,6 +171,7 @@ impl Db {
     /// `BEGIN IMMEDIATE`, taking the write lock up front so two writers queue on the busy
     /// timeout instead of failing when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx> {
+        let _waiting = Waiting::start();
         Ok(match self {
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
@@ -197,6 +200,63 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
             Db::Sqlite(pool) => pool.close().await,
         }
+    }
+
+    /// How busy the pool is now, for metrics: cheap (no I/O, no lock held).
+    pub fn pool_stats(&self) -> PoolStats {
+        let (size, idle, max) = match self {
+            Db::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Db::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        PoolStats {
+            size,
+            idle,
+            max,
+            waiting: WAITING.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A snapshot of [`Db::pool_stats`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Open connections, idle ones included.
+    pub size: u32,
+    /// Open connections not in use.
+    pub idle: usize,
+    /// The most connections the pool opens.
+    pub max: u32,
+    /// Callers of [`Db::conn`] and [`Db::begin`] waiting for a connection (or for one to be
+    /// opened; in `begin`, until its BEGIN has run, which on SQLite includes the wait for the
+    /// write lock). sqlx does not count its waiters, so renum does, per process rather than per
+    /// pool: a renum process opens one pool.
+    pub waiting: usize,
+}
+
+/// Callers waiting in [`Db::conn`] or [`Db::begin`] (see [`PoolStats::waiting`]).
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one waiter until dropped, so an acquire that fails or is cancelled is uncounted too.
+struct Waiting;
+
+impl Waiting {
+    fn start() -> Waiting {
+        WAITING.fetch_add(1, Ordering::Relaxed);
+        Waiting
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -26,6 +26,6 @@ pub mod sql_types;
 pub mod testing;
 
 pub use db::{Access, Conn, Db, Engine, Executor, Tx};
-pub use db::{PoolSettings, redact_url};
+pub use db::{PoolSettings, PoolStats, redact_url};
 pub use error::{Error, Result};
 pub use scope::OrgScope;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 #[cfg(feature = "migration-lint")]
 pub mod lint;
+pub mod metrics;
 pub mod net;
 pub mod opusclip;
 pub mod seed;

@@ -88,90 +88,6 @@ pub struct ApiLogMetrics {
     pub max_queue_bytes: u64,
 }
 
-impl ApiLogMetrics {
-    /// The counters in the Prometheus text format.
-    pub fn prometheus(&self) -> String {
-        let lines: [(&str, &str, &str, u64); 12] = [
-            (
-                "recorded",
-                "counter",
-                "API log records handed to the sink",
-                self.recorded,
-            ),
-            (
-                "sampled_out",
-                "counter",
-                "Successful inbound calls left out by sampling",
-                self.sampled_out,
-            ),
-            (
-                "written",
-                "counter",
-                "API log records written to the database",
-                self.written,
-            ),
-            (
-                "dropped",
-                "counter",
-                "API log records dropped (queue full or shut down)",
-                self.dropped,
-            ),
-            (
-                "failed",
-                "counter",
-                "API log records lost to failed batch inserts",
-                self.failed,
-            ),
-            (
-                "refused",
-                "counter",
-                "API log records the database refused for their content (each dropped alone)",
-                self.refused,
-            ),
-            ("batches", "counter", "API log batch inserts", self.batches),
-            (
-                "written_bytes",
-                "counter",
-                "Estimated bytes of API log records written",
-                self.bytes_written,
-            ),
-            (
-                "queued",
-                "gauge",
-                "API log records waiting in the queue",
-                self.queued,
-            ),
-            (
-                "queued_bytes",
-                "gauge",
-                "Estimated bytes held by the API log queue",
-                self.queued_bytes,
-            ),
-            (
-                "queue_capacity",
-                "gauge",
-                "Most records the API log queue holds",
-                self.capacity,
-            ),
-            (
-                "queue_max_bytes",
-                "gauge",
-                "Most bytes the API log queue holds",
-                self.max_queue_bytes,
-            ),
-        ];
-        let mut out = String::new();
-        for (name, kind, help, value) in lines {
-            let suffix = if kind == "counter" { "_total" } else { "" };
-            let name = format!("renum_api_logs_{name}{suffix}");
-            out.push_str(&format!(
-                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
-            ));
-        }
-        out
-    }
-}
-
 /// The handle request code records through. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct ApiLogSink {
@@ -763,10 +679,6 @@ mod tests {
                 (expected.len() as u64, bad.len() as u64, 0),
                 "{engine:?}"
             );
-            assert!(
-                m.prometheus()
-                    .contains(&format!("renum_api_logs_refused_total {}\n", bad.len()))
-            );
             t.cleanup().await;
         }
     }
@@ -788,19 +700,5 @@ mod tests {
         assert!(refused(&renum_db::Error::Invalid {
             constraint: "api_logs_status_code_check".into()
         }));
-    }
-
-    #[test]
-    fn metrics_render_in_the_prometheus_text_format() {
-        let text = ApiLogMetrics {
-            dropped: 3,
-            queued: 2,
-            ..Default::default()
-        }
-        .prometheus();
-        assert!(text.contains(
-            "# TYPE renum_api_logs_dropped_total counter\nrenum_api_logs_dropped_total 3\n"
-        ));
-        assert!(text.contains("renum_api_logs_queued 2\n"));
     }
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::Caller;
 use super::crypto::MasterKey;
 use super::{AppError, validate, videos};
+use crate::metrics::{ClipMetrics, FollowVia};
 use crate::opusclip::types::{
     AspectRatio, CLIP_DURATIONS, ConclusionAction, ConclusionActionType, CurationPref, GENRES,
     ImportPref, RenderPref,
@@ -189,6 +190,8 @@ pub struct ClipService {
     /// to call `/v1/webhooks/opusclip` on conclusion.
     pub public_url: Option<String>,
     pub poll: PollConfig,
+    /// Where follows are counted (the server's registry in `renum serve`).
+    pub metrics: ClipMetrics,
 }
 
 fn now_plus(d: Duration) -> Timestamp {
@@ -396,7 +399,10 @@ impl ClipService {
         let Some((_, row)) = row else {
             return Err(AppError::NotFound);
         };
-        self.follow(db, row).await
+        let step = self.follow(db, row).await;
+        self.metrics
+            .followed(FollowVia::Webhook, step.as_ref().ok());
+        step
     }
 
     /// One round of the poller: claims due projects and follows each.
@@ -411,7 +417,9 @@ impl ClipService {
         let mut steps = Vec::with_capacity(claimed.len());
         for row in claimed {
             let id = row.id;
-            let step = match self.follow(db, row).await {
+            let step = self.follow(db, row).await;
+            self.metrics.followed(FollowVia::Poller, step.as_ref().ok());
+            let step = match step {
                 Ok(step) => step,
                 Err(err) => {
                     tracing::error!(clip_project_id = %id, error = %err, "following a clip project failed");

@@ -23,6 +23,7 @@ use crate::app::passwords;
 use crate::app::throttle::AccountPolicy;
 use crate::config::DatabaseArgs;
 use crate::http::{self, AppState, TrustedProxies, UnauthenticatedBudget};
+use crate::metrics::Metrics;
 use crate::supervisor::Supervisor;
 
 #[derive(Args, Debug, Clone)]
@@ -121,6 +122,8 @@ pub struct Background {
     pub logs: ApiLogSink,
     /// The clip pipeline the API uses, for the poller beside it.
     pub clips: ClipService,
+    /// What the server's `/metrics` reports, for the worker beside it to count into.
+    pub metrics: Metrics,
     writer: WriterHandle,
     stop_maintenance: watch::Sender<bool>,
     maintenance: JoinHandle<()>,
@@ -145,9 +148,16 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
     let (stop_maintenance, stopped) = watch::channel(false);
     let maintenance = tokio::spawn(daily_maintenance(db.clone(), retention, stopped));
     let outbound = args.outbound.policy();
-    let clips = args
-        .clips
-        .service(master_key.clone(), Some(logs.clone()), outbound)?;
+    let unauthenticated_logs = Arc::new(UnauthenticatedBudget::new(
+        args.logs.log_unauthenticated_per_minute,
+    ));
+    let metrics = Metrics::new(db.clone(), logs.clone(), unauthenticated_logs.clone());
+    let clips = ClipService {
+        metrics: metrics.clips.clone(),
+        ..args
+            .clips
+            .service(master_key.clone(), Some(logs.clone()), outbound)?
+    };
     let state = AppState {
         auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
         db,
@@ -156,16 +166,16 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         clips: clips.clone(),
         body_limit: args.body_limit,
         trusted_proxies: Arc::new(TrustedProxies::new(args.trusted_proxies.clone())),
-        unauthenticated_logs: Arc::new(UnauthenticatedBudget::new(
-            args.logs.log_unauthenticated_per_minute,
-        )),
+        unauthenticated_logs,
         outbound,
+        metrics: metrics.clone(),
     };
     Ok((
         http::router(state),
         Background {
             logs,
             clips,
+            metrics,
             writer,
             stop_maintenance,
             maintenance,
@@ -216,7 +226,8 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         args.worker
             .publisher(Some(background.logs.clone()), args.outbound.policy())?,
         args.worker.config(),
-    );
+    )
+    .with_metrics(background.metrics.worker.clone());
     tasks.spawn(
         "the publishing worker",
         worker.run(tasks.shutdown().requested()),

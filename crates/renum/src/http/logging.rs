@@ -40,6 +40,15 @@ pub struct UnauthenticatedBudget {
     unstored: AtomicU64,
 }
 
+/// Its limiter holds one bucket per source address, nothing worth printing.
+impl std::fmt::Debug for UnauthenticatedBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnauthenticatedBudget")
+            .field("unstored", &self.unstored)
+            .finish_non_exhaustive()
+    }
+}
+
 impl UnauthenticatedBudget {
     /// `per_minute` sustained, in bursts of as many.
     pub fn new(per_minute: u32) -> Self {
@@ -58,14 +67,9 @@ impl UnauthenticatedBudget {
         admitted
     }
 
-    /// The counter in the Prometheus text format.
-    pub fn prometheus(&self) -> String {
-        let name = "renum_api_logs_unauthenticated_unstored_total";
-        format!(
-            "# HELP {name} Unauthenticated requests over their source's log budget, not stored\n\
-             # TYPE {name} counter\n{name} {}\n",
-            self.unstored.load(Ordering::Relaxed)
-        )
+    /// Unauthenticated requests over their source's budget so far, for `/metrics`.
+    pub fn unstored(&self) -> u64 {
+        self.unstored.load(Ordering::Relaxed)
     }
 }
 

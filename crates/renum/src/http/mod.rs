@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 mod extract;
 mod logging;
+mod metrics;
 mod openapi;
 mod routes;
 
@@ -51,6 +52,8 @@ pub struct AppState {
     pub unauthenticated_logs: Arc<UnauthenticatedBudget>,
     /// Which hosts tenants' media URLs may point at.
     pub outbound: crate::app::outbound::OutboundPolicy,
+    /// What `/metrics` reports; requests are counted into its `http` families.
+    pub metrics: crate::metrics::Metrics,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -114,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         ));
 
     let body_limit = state.body_limit;
+    let http_metrics = state.metrics.http.clone();
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(routes::health::healthz))
@@ -133,6 +137,9 @@ pub fn router(state: AppState) -> Router {
                 "internal error",
             ))
         }))
+        // Outside the panic catcher, so a panic counts as the 500 it becomes; a layer of the
+        // router itself, so it sees the matched route template (none for the fallback).
+        .layer(middleware::from_fn_with_state(http_metrics, metrics::track))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");

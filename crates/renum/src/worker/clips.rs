@@ -12,6 +12,7 @@ use crate::api_log::ApiLogSink;
 use crate::app::clips::{ClipService, PollConfig};
 use crate::app::crypto::MasterKey;
 use crate::app::outbound::OutboundPolicy;
+use crate::metrics::ClipMetrics;
 use crate::opusclip::{ClientConfig, OpusClipClient, RateQuota};
 
 #[derive(Args, Debug, Clone)]
@@ -78,6 +79,7 @@ impl ClipArgs {
                 lease: (self.opusclip_timeout * 4).max(Duration::from_secs(60)),
                 batch: 10,
             },
+            metrics: ClipMetrics::default(),
         })
     }
 }

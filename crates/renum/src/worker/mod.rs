@@ -25,6 +25,7 @@ use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Db, OrgScope};
 
 use crate::app::outbound::OutboundPolicy;
+use crate::metrics::WorkerMetrics;
 
 pub use publisher::{AnyPublisher, LogPublisher, PublishError, Publisher, WebhookPublisher};
 
@@ -147,6 +148,7 @@ pub struct Worker<P> {
     publisher: P,
     config: WorkerConfig,
     id: String,
+    metrics: WorkerMetrics,
 }
 
 impl<P: Publisher> Worker<P> {
@@ -157,7 +159,15 @@ impl<P: Publisher> Worker<P> {
             publisher,
             config,
             id,
+            metrics: WorkerMetrics::default(),
         }
+    }
+
+    /// Counts into `metrics` (a server's, which `/metrics` reports) rather than into counters
+    /// of its own that nothing reads.
+    pub fn with_metrics(mut self, metrics: WorkerMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     pub fn id(&self) -> &str {
@@ -184,6 +194,7 @@ impl<P: Publisher> Worker<P> {
             .claim(now, self.config.batch, &self.id, self.lease_end())
             .await?;
         tx.commit().await?;
+        self.metrics.claimed(claimed.len());
         let mut outcome = Outcome {
             claimed: claimed.len(),
             ..Outcome::default()
@@ -198,11 +209,21 @@ impl<P: Publisher> Worker<P> {
                 }
             };
             match step {
-                Step::Published => outcome.published += 1,
-                Step::Retried => outcome.retried += 1,
-                Step::Failed => outcome.failed += 1,
+                Step::Published => {
+                    outcome.published += 1;
+                    self.metrics.published();
+                }
+                Step::Retried => {
+                    outcome.retried += 1;
+                    self.metrics.retried();
+                }
+                Step::Failed => {
+                    outcome.failed += 1;
+                    self.metrics.failed();
+                }
                 Step::Lost => {
                     outcome.lost += 1;
+                    self.metrics.lease_lost();
                     tracing::warn!(post_id = %row.id, "lease lost: the post is another worker's now, or cancelled");
                 }
             }

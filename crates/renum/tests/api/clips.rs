@@ -338,6 +338,33 @@ clip_test! {
         sim.shutdown();
     }
 
+    async fn the_poller_counts_each_follow_by_the_step_it_led_to(engine) {
+        let sim = sim(Duration::from_millis(15), 1).await;
+        let app = app(engine, &sim, &[]).await;
+        let acct = account(&app, "follows@example.com").await;
+        let video = upload(&app, &acct).await;
+        start(&app, &acct, &video).await;
+        let clips = app.clips();
+        let started = Instant::now();
+        let mut follows = 0;
+        loop {
+            let steps = clips.poll_once(app.db()).await.unwrap();
+            follows += steps.len();
+            if steps.iter().any(|(_, step)| matches!(step, Step::Completed { .. })) {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "not completed after {follows} follows");
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+        let page = crate::metrics::scrape(&app).await;
+        let follows_of = |via, step| page.get("renum_clip_follows_total", &[("step", step), ("via", via)]);
+        assert_eq!(follows_of("poller", "completed"), 1.0);
+        assert_eq!(follows_of("poller", "running") + 1.0, follows as f64, "{}", page.text);
+        assert_eq!(follows_of("poller", "error") + follows_of("webhook", "completed"), 0.0);
+        app.stop().await;
+        sim.shutdown();
+    }
+
     async fn faults_are_retried_and_the_work_completes(engine) {
         let sim = sim(Duration::from_millis(20), 3).await;
         let app = app(engine, &sim, &["--opusclip-timeout", "200ms"]).await;
@@ -487,6 +514,8 @@ clip_test! {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(sim.stats().webhooks_sent, 1);
+        let follows = crate::metrics::scrape(&app).await;
+        assert_eq!(follows.get("renum_clip_follows_total", &[("step", "completed"), ("via", "webhook")]), 1.0);
         assert_eq!(clips_of(&app, &acct, &video).await.len(), 2);
         assert_eq!(video_status(&app, &acct, &video).await, "ready");
         // The secret of the callback URL is not in the logged create command.

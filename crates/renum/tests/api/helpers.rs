@@ -111,6 +111,11 @@ impl TestApp {
         self.background.as_ref().expect("running").clips.clone()
     }
 
+    /// The server's metrics (tests attach the workers they drive to its `worker` families).
+    pub fn metrics(&self) -> renum::metrics::Metrics {
+        self.background.as_ref().expect("running").metrics.clone()
+    }
+
     /// Sends a request; returns the status and the JSON body (Null when empty).
     pub async fn call(
         &self,

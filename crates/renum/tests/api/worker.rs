@@ -458,3 +458,50 @@ api_test! {
         assert_eq!(post.last_error.as_deref(), Some("no outcome after 2 attempts"));
     }
 }
+
+/// A failed post scheduled again through the API.
+async fn retry(app: &TestApp, owner: &Account, id: PostId) {
+    let (status, body) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1/posts/{id}/retry"),
+            Some(&owner.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+}
+
+api_test! {
+    async fn the_worker_counts_claims_publishes_failures_and_lease_losses_on_the_servers_metrics(app) {
+        let (owner, _, ids) = seed_with_owner(app, 2).await;
+        let metrics = app.metrics().worker;
+        // Two attempts each: the first is retried (no backoff), the second ends the post failed.
+        let refuses = Worker::new(app.db().clone(), Refuses, config(Duration::from_secs(60), 2, Duration::ZERO))
+            .with_metrics(metrics.clone());
+        assert_eq!((refuses.try_run_once().await.unwrap().retried, refuses.try_run_once().await.unwrap().failed), (2, 2));
+        retry(app, &owner, ids[0]).await;
+        let publishes = Worker::new(app.db().clone(), Counting::default(), config(Duration::from_secs(60), 2, Duration::ZERO))
+            .with_metrics(metrics.clone());
+        assert_eq!(publishes.try_run_once().await.unwrap().published, 1);
+        // A delivery still running when its organization is deleted loses the lease.
+        retry(app, &owner, ids[1]).await;
+        let slow = Worker::new(app.db().clone(), Counting::slow(Duration::from_millis(1500)), config(Duration::from_millis(600), 2, Duration::ZERO))
+            .with_metrics(metrics);
+        let round = tokio::spawn(async move { slow.try_run_once().await.unwrap() });
+        while count(app.db(), "SELECT count(*) FROM posts WHERE status = 'publishing'").await == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let (status, _) = app.call(reqwest::Method::DELETE, "/v1/organization", Some(&owner.token),
+            Some(serde_json::json!({"confirm_slug": owner.slug}))).await;
+        assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+        assert_eq!(round.await.unwrap().lost, 1);
+
+        let page = crate::metrics::scrape(app).await;
+        assert_eq!(page.get("renum_worker_claims_total", &[]), 6.0, "2 + 2 refused, 1 published, 1 lost");
+        assert_eq!(page.get("renum_worker_published_total", &[]), 1.0);
+        assert_eq!(page.get("renum_worker_failures_total", &[("outcome", "retried")]), 2.0);
+        assert_eq!(page.get("renum_worker_failures_total", &[("outcome", "failed")]), 2.0);
+        assert_eq!(page.get("renum_worker_lease_losses_total", &[]), 1.0);
+    }
+}

@@ -66,17 +66,21 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Re
     }
 }
 
-/// Counters in Prometheus text format: the API log queue (recorded, written, dropped, queued
-/// records and bytes, ...). Operational data only; no tenant data.
-#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "health", responses((status = 200, content_type = "text/plain")))]
+/// Metrics in the Prometheus text format: requests per route template and their latency, the
+/// database pool (connections, idle, waiting), the publishing worker (claims, published,
+/// failures, lease losses), clip project follows and the API log queue (records handed over,
+/// written, dropped, queued records and bytes, ...). Operational data only; no tenant data.
+/// `docs/METRICS.md` lists them.
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "health",
+    responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(
     State(state): State<AppState>,
 ) -> ([(axum::http::HeaderName, &'static str); 1], String) {
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
+            crate::metrics::CONTENT_TYPE,
         )],
-        state.logs.metrics().prometheus() + &state.unauthenticated_logs.prometheus(),
+        state.metrics.render(),
     )
 }
