@@ -4,8 +4,9 @@
 //! also brings that engine's catalogue into scope: the same code, the engine's own SQL.
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
@@ -88,14 +89,58 @@ impl Default for PoolSettings {
 /// request (docs/BENCHMARKS.md); a connection that was just in use is known to be alive.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
-async fn ping_if_idle<C: sqlx::Connection>(
+/// When a statement last found its connection gone ([`connection_lost`]), in nanoseconds since
+/// [`CLOCK`] plus one; 0 while none has. Process-wide rather than per pool: a pool cannot tell
+/// which pool an error came from, and a false alarm costs one ping per idle connection.
+static LOST_AT: AtomicU64 = AtomicU64::new(0);
+static CLOCK: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn clock_now() -> u64 {
+    u64::try_from(CLOCK.elapsed().as_nanos()).unwrap_or(u64::MAX) + 1
+}
+
+/// Called when a statement found its connection gone (`error.rs`). A database that restarts
+/// or fails over ends every connection at once, yet a connection idle in the pool shows it only
+/// when a request runs a statement on it, so without this each pooled connection would fail one
+/// request. From now on, a connection that went idle before this moment is pinged before it is
+/// handed out, and replaced when the ping fails.
+pub(crate) fn connection_lost() {
+    LOST_AT.fetch_max(clock_now(), Ordering::Relaxed);
+}
+
+/// The pool's check before handing out an idle connection: a ping when it has been idle long
+/// ([`PING_AFTER_IDLE`]) or since before a connection was last lost; otherwise none.
+async fn ping_if_suspect<C: sqlx::Connection>(
     conn: &mut C,
     meta: sqlx::pool::PoolConnectionMetadata,
 ) -> std::result::Result<bool, sqlx::Error> {
-    if meta.idle_for >= PING_AFTER_IDLE {
+    let lost = LOST_AT.load(Ordering::Relaxed);
+    let idle_nanos = u64::try_from(meta.idle_for.as_nanos()).unwrap_or(u64::MAX);
+    let idle_before_loss = lost != 0 && clock_now().saturating_sub(idle_nanos) <= lost;
+    if meta.idle_for >= PING_AFTER_IDLE || idle_before_loss {
         conn.ping().await?;
     }
     Ok(true)
+}
+
+/// Takes a connection (or begins a transaction on one) once more when the first attempt lost
+/// its connection: a server shutting down resets the connections it accepted but will not
+/// serve, and sqlx's pool retries only refused ones; `BEGIN` on an idle connection the server
+/// ended shows it too. No statement of the caller has run yet, so nothing is repeated, and the
+/// second attempt waits for the server like any other (up to the acquire timeout).
+async fn once_more_if_lost<T, F, Fut>(mut open: F) -> std::result::Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, sqlx::Error>>,
+{
+    match open().await {
+        Err(err) if crate::error::lost_connection(&err) => {
+            tracing::warn!(error = %err, "lost the connection before any statement; taking another");
+            connection_lost();
+            open().await
+        }
+        done => done,
+    }
 }
 
 /// Every pool checkout is a TRACE event on `sqlx::pool::acquire` (with its wait), filtered
@@ -123,7 +168,7 @@ impl Db {
                     .max_connections(settings.max_connections)
                     .acquire_timeout(settings.acquire_timeout)
                     .test_before_acquire(false)
-                    .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                    .before_acquire(|conn, meta| Box::pin(ping_if_suspect(conn, meta)))
                     .acquire_time_level(ACQUIRE_EVENT)
                     .connect_with(options)
                     .await?;
@@ -142,7 +187,7 @@ impl Db {
                     .max_connections(settings.max_connections.min(8))
                     .acquire_timeout(settings.acquire_timeout)
                     .test_before_acquire(false)
-                    .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                    .before_acquire(|conn, meta| Box::pin(ping_if_suspect(conn, meta)))
                     .acquire_time_level(ACQUIRE_EVENT)
                     .connect_with(options)
                     .await?;
@@ -162,8 +207,8 @@ impl Db {
     pub async fn conn(&self) -> Result<Conn> {
         let _waiting = Waiting::start();
         Ok(match self {
-            Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-            Db::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Db::Postgres(pool) => Conn::Postgres(once_more_if_lost(|| pool.acquire()).await?),
+            Db::Sqlite(pool) => Conn::Sqlite(once_more_if_lost(|| pool.acquire()).await?),
         })
     }
 
@@ -173,8 +218,10 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx> {
         let _waiting = Waiting::start();
         Ok(match self {
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(once_more_if_lost(|| pool.begin()).await?),
+            Db::Sqlite(pool) => {
+                Tx::Sqlite(once_more_if_lost(|| pool.begin_with("BEGIN IMMEDIATE")).await?)
+            }
         })
     }
 

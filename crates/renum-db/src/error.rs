@@ -36,18 +36,29 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The connection the statement ran on is gone (see [`lost_connection`]): the statement
+    /// may or may not have run, and a fresh connection may well work. Only a statement that is
+    /// safe to repeat may be retried on it.
+    pub fn is_lost_connection(&self) -> bool {
+        matches!(self, Error::Unavailable(err) if lost_connection(err))
+    }
 }
 
 impl From<sqlx::Error> for Error {
+    /// Also where a lost connection is noticed: every pooled connection that went idle before
+    /// it becomes suspect, pinged before it is handed out (`db.rs`).
     fn from(err: sqlx::Error) -> Self {
+        if lost_connection(&err) {
+            crate::db::connection_lost();
+            return Error::Unavailable(err);
+        }
         let sqlx::Error::Database(db) = &err else {
             return match err {
                 sqlx::Error::RowNotFound => Error::NotFound,
-                sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed => Error::Unavailable(err),
+                sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+                    Error::Unavailable(err)
+                }
                 other => Error::Database(other),
             };
         };
@@ -71,14 +82,31 @@ impl From<sqlx::Error> for Error {
 /// 57P01-57P03 (shutting down, crashed, starting up); SQLite's BUSY and LOCKED.
 fn unavailable(db: &dyn sqlx::error::DatabaseError) -> bool {
     let code = db.code().unwrap_or_default();
-    if db
-        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-        .is_some()
-    {
+    if is_postgres(db) {
         code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
     } else {
         matches!(code.parse::<u32>().map(|c| c & 0xff), Ok(5 | 6))
     }
+}
+
+/// The connection itself failed: an I/O error (the server closed it: a restart, a failover), a
+/// crashed SQLite worker, or PostgreSQL ending the session (class 08, 57P01 terminated by an
+/// administrator or a fast shutdown, 57P02 after a crash). A busy SQLite, a pool timeout or a
+/// TLS handshake refused at connect is not one: the pooled connections are fine.
+pub(crate) fn lost_connection(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) if is_postgres(db.as_ref()) => {
+            let code = db.code().unwrap_or_default();
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02")
+        }
+        _ => false,
+    }
+}
+
+fn is_postgres(db: &dyn sqlx::error::DatabaseError) -> bool {
+    db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some()
 }
 
 /// PostgreSQL names the violated constraint; SQLite only says it in the message
@@ -133,7 +161,17 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::constraint_name;
+    use super::{Error, constraint_name};
+
+    /// A dead connection and a pool timeout are both a 503, but only the first may be worth
+    /// repeating a statement on a fresh connection for.
+    #[test]
+    fn a_lost_connection_is_unavailable_and_told_apart_from_a_pool_timeout() {
+        let lost = Error::from(sqlx::Error::Io(std::io::ErrorKind::UnexpectedEof.into()));
+        assert!(matches!(lost, Error::Unavailable(_)) && lost.is_lost_connection());
+        let timeout = Error::from(sqlx::Error::PoolTimedOut);
+        assert!(matches!(timeout, Error::Unavailable(_)) && !timeout.is_lost_connection());
+    }
 
     #[test]
     fn sqlite_unique_messages_map_to_schema_names() {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use renum_db::enums::{AuthEventKind, Plan, Role};
 use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId};
 use renum_db::models::{
-    AuthEventInsert, OrganizationInsert, OrganizationRow, SessionInsert, UserInsert, UserRow,
-    UserWithOrganization,
+    AuthEventInsert, OrganizationInsert, OrganizationRow, SessionAuth, SessionInsert, UserInsert,
+    UserRow, UserWithOrganization,
 };
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
@@ -295,26 +295,51 @@ impl Auth {
     /// The caller behind a bearer token, or 401. One query on `conn` (the request's
     /// connection, so a read handler runs on the same one); plus, at most once per
     /// `touch_interval`, a write of `last_seen_at`.
+    ///
+    /// The session check is a request's first statement, so it is where a pooled connection
+    /// that died since its last use (the database restarted) shows. The check is a read plus a
+    /// touch that sets `last_seen_at` to a time, harmless to repeat, so it runs once more on a
+    /// fresh connection, which replaces `conn`, rather than failing the request.
     pub async fn authenticate(&self, conn: &mut Conn, token: &str) -> Result<Caller, AppError> {
         if !tokens::well_formed(token) {
             return Err(AppError::Unauthorized("invalid or expired session"));
         }
-        let now = Timestamp::now();
-        let idle_since = ago(now, self.config.idle_timeout);
-        let auth = conn
-            .sessions()
-            .authenticate(&tokens::hash(token), now, idle_since)
-            .await?
-            .ok_or(AppError::Unauthorized("invalid or expired session"))?;
-        if auth.last_seen_at < ago(now, self.config.touch_interval) {
-            conn.sessions().touch(auth.session_id, now).await?;
+        let token_hash = tokens::hash(token);
+        let auth = match self.check_session(conn, &token_hash).await {
+            Err(err) if err.is_lost_connection() => {
+                tracing::warn!(error = %err, "the session check's connection was gone; retrying on a fresh one");
+                *conn = self.db.conn().await?;
+                self.check_session(conn, &token_hash).await?
+            }
+            checked => checked?,
         }
+        .ok_or(AppError::Unauthorized("invalid or expired session"))?;
         Ok(Caller {
             session_id: auth.session_id,
             user_id: auth.user_id,
             role: auth.role,
             scope: OrgScope::trusted(auth.organization_id),
         })
+    }
+
+    /// The live session behind a token hash, its `last_seen_at` refreshed when stale.
+    async fn check_session(
+        &self,
+        conn: &mut Conn,
+        token_hash: &[u8],
+    ) -> Result<Option<SessionAuth>, renum_db::Error> {
+        let now = Timestamp::now();
+        let idle_since = ago(now, self.config.idle_timeout);
+        let auth = conn
+            .sessions()
+            .authenticate(token_hash, now, idle_since)
+            .await?;
+        if let Some(auth) = &auth
+            && auth.last_seen_at < ago(now, self.config.touch_interval)
+        {
+            conn.sessions().touch(auth.session_id, now).await?;
+        }
+        Ok(auth)
     }
 
     /// Revokes the caller's session.

@@ -110,3 +110,66 @@ async fn readiness_reports_the_database_and_migrations() {
     );
     app.stop().await;
 }
+
+/// A PostgreSQL restart ends every connection in the pool at once, and an idle connection
+/// shows it only when a statement runs on it. The request that finds the first dead one runs
+/// its session check again on a fresh connection, and from then on the pool pings the
+/// connections idle since before that loss, so no read or write pays for a dead one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_after_postgres_ended_every_pooled_connection_succeed() {
+    use sqlx::Connection;
+    const BURST: usize = 8;
+    let app = TestApp::spawn(renum_db::Engine::Postgres, &[]).await;
+    let acct = app.signup("restart@example.com", "Restart").await;
+    let renum_db::Db::Postgres(pool) = app.db() else {
+        unreachable!()
+    };
+    let mut admin = sqlx::PgConnection::connect(&app.t.url).await.unwrap();
+    let write = json!({"title": "after the restart"});
+    for (method, path, body, expected) in [
+        (Method::GET, "/v1/me", None, StatusCode::OK),
+        (Method::POST, "/v1/videos", Some(write), StatusCode::CREATED),
+    ] {
+        // A busy moment leaves the pool holding several idle connections.
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..BURST {
+            let me = app
+                .client
+                .get(format!("{}/v1/me", app.base))
+                .bearer_auth(&acct.token)
+                .send();
+            burst.spawn(me);
+        }
+        while let Some(answer) = burst.join_next().await {
+            assert_eq!(answer.unwrap().unwrap().status(), StatusCode::OK);
+        }
+        let settled = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            while pool.num_idle() < pool.size() as usize {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        });
+        settled
+            .await
+            .expect("the burst's connections went back to the pool");
+        let ended: i64 = sqlx::query_scalar(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND usename = current_user \
+             AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+        assert!(ended >= 2, "the pool held {ended} connections");
+        for _ in 0..BURST {
+            let (status, answer) = app
+                .call(method.clone(), path, Some(&acct.token), body.clone())
+                .await;
+            assert_eq!(
+                status, expected,
+                "{method} {path} after {ended} connections ended: {answer}"
+            );
+        }
+    }
+    admin.close().await.unwrap();
+    app.stop().await;
+}

@@ -11,6 +11,7 @@ mod lint;
 mod logs;
 mod migrate;
 mod opusclip_sim;
+mod pg_restart;
 mod process;
 mod purge;
 mod schema_docs;
