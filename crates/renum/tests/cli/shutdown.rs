@@ -96,6 +96,9 @@ async fn sigterm_under_load_stops_within_the_grace_period_and_logs_every_answer(
             "100000",
             "--signin-burst",
             "100000",
+            // Sign-ins are unauthenticated requests: every one is to be logged, not counted.
+            "--log-unauthenticated-per-minute",
+            "100000",
         ],
     )
     .env("RENUM_MASTER_KEY", MASTER_KEY)
@@ -181,7 +184,7 @@ async fn sigterm_under_load_stops_within_the_grace_period_and_logs_every_answer(
     let missing: Vec<_> = answered.iter().filter(|id| !logged.contains(*id)).collect();
     assert!(
         missing.is_empty(),
-        "{} of {} answered requests have no API log row: {missing:?}",
+        "{} of {} answered requests have no API log row: {missing:?}\n{stderr}",
         missing.len(),
         answered.len()
     );
