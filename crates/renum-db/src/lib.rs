@@ -1,26 +1,22 @@
 //! renum's persistence layer, shared by the server, the worker and the operator tools.
 //!
 //! It owns the schema (migrations for PostgreSQL and SQLite), the named query catalogue of
-//! each engine, the typed rows (`Row` / `Insert` / `Update` per table) and the repositories.
-//! Architecture invariant: no SQL text exists outside [`catalogue`] (and the bulk loader's
-//! [`seed_catalogue`]), and a tenant table is reachable only through an [`OrgScope`].
+//! each engine, the typed rows (`Row` / `Insert` / `Update` per table), the repositories and
+//! API log retention. The tooling that reads the schema back (introspection, doctor, schema
+//! docs, contract generators, backfills, the bulk loader) is `renum-ops`.
+//! Architecture invariant: no SQL text the product runs exists outside [`catalogue`], and a
+//! tenant table is reachable only through an [`OrgScope`].
 
-pub mod backfill;
 pub mod catalogue;
-pub mod contract;
 mod db;
-pub mod doctor;
 pub mod enums;
 mod error;
 pub mod ids;
-pub mod introspect;
 pub mod migrate;
 pub mod models;
 pub mod repo;
 pub mod retention;
-pub mod schema_doc;
 mod scope;
-pub mod seed_catalogue;
 pub mod sql_types;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -6,7 +6,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::{Db, Engine};
+use crate::enums::{Plan, Role};
+use crate::ids::{OrganizationId, UserId};
+use crate::models::{OrganizationInsert, OrganizationRow, UserInsert, UserRow};
+use crate::{Access, Db, Engine, OrgScope};
 
 /// The admin URL of the test server; `scripts/test` creates this role.
 pub fn pg_admin_url() -> String {
@@ -124,4 +127,83 @@ async fn pg_admin() -> sqlx::PgPool {
 fn with_database(url: &str, name: &str) -> String {
     let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
     format!("{base}/{name}")
+}
+
+/// Generates `mod <name> { postgres, sqlite }`: the same body on each engine, each in a
+/// fresh migrated database. The caller's crate needs `tokio` (with `macros`).
+#[macro_export]
+macro_rules! both_engines {
+    ($($(#[$meta:meta])* async fn $name:ident($t:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            async fn body($t: &$crate::testing::TestDb) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::testing::TestDb::new($crate::Engine::Postgres).await;
+                body(&t).await;
+                t.cleanup().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::testing::TestDb::new($crate::Engine::Sqlite).await;
+                body(&t).await;
+                t.cleanup().await;
+            }
+        }
+    )*};
+}
+
+/// An organization with its owner, the starting point of most tests.
+pub struct Tenant {
+    pub org: OrganizationRow,
+    pub owner: UserRow,
+    pub scope: OrgScope,
+}
+
+pub async fn tenant(db: &Db, slug: &str) -> Tenant {
+    let mut tx = db.begin().await.unwrap();
+    let org = tx
+        .organizations()
+        .insert(&OrganizationInsert {
+            id: OrganizationId::new(),
+            name: format!("Org {slug}"),
+            slug: slug.to_owned(),
+            plan: Plan::Free,
+        })
+        .await
+        .unwrap();
+    let scope = OrgScope::trusted(org.id);
+    let owner = tx
+        .users(&scope)
+        .insert(&UserInsert {
+            id: UserId::new(),
+            email: format!("owner@{slug}.example"),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+            full_name: format!("Owner of {slug}"),
+            role: Role::Owner,
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    Tenant { org, owner, scope }
+}
+
+/// Runs one raw statement (tests only: the product's SQL lives in the catalogue) and
+/// returns the rows affected, or the classified data-layer error. The caller's crate needs
+/// `sqlx`.
+#[macro_export]
+macro_rules! raw {
+    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match $db {
+            $crate::Db::Postgres(pool) => ::sqlx::query($sql)$(.bind($bind))*.execute(pool).await
+                .map(|r| r.rows_affected()).map_err($crate::Error::from),
+            $crate::Db::Sqlite(pool) => ::sqlx::query($sql)$(.bind($bind))*.execute(pool).await
+                .map(|r| r.rows_affected()).map_err($crate::Error::from),
+        }
+    };
 }

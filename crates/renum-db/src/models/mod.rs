@@ -8,7 +8,6 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
-pub mod contract;
 mod organizations;
 mod posts;
 mod sessions;

@@ -3,13 +3,12 @@
 //! `scripts/test` starts.
 
 #[macro_use]
+extern crate renum_db;
+
 mod harness;
 
 mod api_logs;
 mod catalogue;
 mod crud;
-mod doctor;
-mod introspect;
 mod invariants;
 mod migrations;
-mod seed_catalogue;

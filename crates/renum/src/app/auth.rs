@@ -416,7 +416,7 @@ fn invalid_credentials() -> AppError {
 }
 
 /// `t` minus `d` (the idle and touch cutoffs; the bench binds the same idle cutoff).
-pub(crate) fn ago(t: Timestamp, d: Duration) -> Timestamp {
+pub fn ago(t: Timestamp, d: Duration) -> Timestamp {
     (t.as_datetime() - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)).into()
 }
 

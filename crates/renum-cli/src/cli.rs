@@ -1,0 +1,73 @@
+//! The command line: the product's processes (`renum::cli`) and the tooling's commands
+//! (`renum_ops::cli`) as one `renum`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use renum::cli::{serve, worker};
+use renum::config::DatabaseArgs;
+use renum_ops::cli::{
+    backfill, bench, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema, seed, types,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "renum",
+    version,
+    about = "Backend and data layer of the renum video platform"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load scenarios against a running server, each beside its pgbench baseline.
+    Bench(bench::BenchArgs),
+    /// Apply, revert or inspect schema migrations.
+    Migrate(migrate::MigrateArgs),
+    /// Run the local OpusClip API simulator (for tests and development without an account).
+    OpusclipSim(opusclip_sim::OpusClipSimArgs),
+    /// Hard-delete organizations and members soft-deleted longer ago than --older-than.
+    PurgeDeleted(purge_deleted::PurgeArgs),
+    /// Serve the HTTP API (applies pending migrations first unless --no-migrate).
+    Serve(serve::ServeArgs),
+    /// API log retention: create partitions ahead, purge logs past the window.
+    Logs(logs::LogsArgs),
+    /// Fill an empty database with realistic, deterministic data (or a --demo dataset).
+    Seed(seed::SeedArgs),
+    /// Run a resumable, batched backfill (the middle step of expand/contract).
+    Backfill(backfill::BackfillArgs),
+    /// Report integrity, index, plan and drift problems; exit 1 on any error.
+    Doctor(doctor::DoctorArgs),
+    /// Generate or check the schema contract (TypeScript, Rust models).
+    Types(types::TypesArgs),
+    /// Generate or check docs/schema.md from a live PostgreSQL database.
+    Schema(schema::SchemaArgs),
+    /// Run the publishing scheduler alone (`serve` runs one too).
+    Worker(worker::WorkerCmdArgs),
+    /// Generate secrets (`key generate`: a RENUM_MASTER_KEY).
+    Key(key::KeyArgs),
+}
+
+pub async fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Migrate(args) => migrate::run(&cli.db, args).await,
+        Command::Bench(args) => bench::run(&cli.db, args).await,
+        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
+        Command::Logs(args) => logs::run(&cli.db, args).await,
+        Command::Seed(args) => seed::run(&cli.db, args).await,
+        Command::Backfill(args) => backfill::run(&cli.db, args).await,
+        Command::Doctor(args) => doctor::run(&cli.db, args).await,
+        Command::Types(args) => types::run(&cli.db, args).await,
+        Command::Schema(args) => schema::run(&cli.db, args).await,
+        Command::Worker(args) => worker::run(&cli.db, args).await,
+        Command::OpusclipSim(args) => opusclip_sim::run(args).await,
+        Command::Key(args) => key::run(args),
+    }
+}

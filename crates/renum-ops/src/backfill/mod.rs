@@ -1,0 +1,239 @@
+//! Resumable, batched backfills: the middle step of expand/contract, filling a column that a
+//! migration just added for the rows that predate it.
+//!
+//! A backfill visits its table in key order, a batch of keys at a time. Each batch is one
+//! short transaction that updates the rows of the batch and moves the checkpoint
+//! (`_renum_backfills`) past it, so a killed run resumes exactly after the last committed
+//! batch and never updates a row twice. Pacing (throttle) and progress display belong to the
+//! caller (`renum backfill`).
+
+pub mod queries;
+
+use uuid::Uuid;
+
+use renum_db::{Db, Tx};
+use renum_db::{Error, Result};
+use renum_db::ids::UserId;
+use renum_db::sql_types::Timestamp;
+
+/// The backfills this binary ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backfill {
+    /// users.email_domain from users.email (migration 20261125000002).
+    UsersEmailDomain,
+}
+
+impl Backfill {
+    pub const ALL: &[Backfill] = &[Backfill::UsersEmailDomain];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backfill::UsersEmailDomain => "users_email_domain",
+        }
+    }
+
+    pub fn about(self) -> &'static str {
+        match self {
+            Backfill::UsersEmailDomain => "users.email_domain from the email (after '@')",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Backfill> {
+        Self::ALL.iter().copied().find(|b| b.name() == name)
+    }
+}
+
+/// Where a backfill stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The last key of the last committed batch; `None` before the first.
+    pub last_key: Option<String>,
+    pub rows_done: i64,
+    pub finished: bool,
+}
+
+/// One committed batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+    pub last_key: String,
+    /// Rows the batch changed.
+    pub rows: u64,
+}
+
+/// The checkpoint, if the backfill ever started (read only: dry runs use it).
+pub async fn checkpoint(db: &Db, b: Backfill) -> Result<Option<Checkpoint>> {
+    let q = queries::checkpoint::GET;
+    let row: Option<(Option<String>, i64, Option<Timestamp>)> = match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(q)
+                .bind(b.name())
+                .fetch_optional(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(q)
+                .bind(b.name())
+                .fetch_optional(pool)
+                .await?
+        }
+    };
+    Ok(row.map(|(last_key, rows_done, finished_at)| Checkpoint {
+        last_key,
+        rows_done,
+        finished: finished_at.is_some(),
+    }))
+}
+
+/// Creates the empty checkpoint of a first run (no-op when it exists).
+pub async fn start(db: &Db, b: Backfill) -> Result<()> {
+    let q = queries::checkpoint::START;
+    let now = Timestamp::now();
+    match db {
+        Db::Postgres(pool) => sqlx::query(q)
+            .bind(b.name())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())?,
+        Db::Sqlite(pool) => sqlx::query(q)
+            .bind(b.name())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())?,
+    };
+    Ok(())
+}
+
+/// Keys left to visit after the checkpoint (for a progress bar).
+pub async fn remaining(db: &Db, b: Backfill, after: Option<&str>) -> Result<i64> {
+    let Backfill::UsersEmailDomain = b;
+    let after = user_key(after)?;
+    let sql = queries::users_email_domain::REMAINING;
+    Ok(match db {
+        Db::Postgres(pool) => sqlx::query_scalar(sql).bind(after).fetch_one(pool).await?,
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).bind(after).fetch_one(pool).await?,
+    })
+}
+
+/// Rows the backfill would change (what a dry run reports).
+pub async fn pending(db: &Db, b: Backfill) -> Result<i64> {
+    let Backfill::UsersEmailDomain = b;
+    let sql = queries::users_email_domain::PENDING;
+    Ok(match db {
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
+    })
+}
+
+/// Fills the next `size` keys after `after` and moves the checkpoint, in one transaction;
+/// `None` when no key is left.
+pub async fn next_batch(
+    db: &Db,
+    b: Backfill,
+    after: Option<&str>,
+    size: i64,
+) -> Result<Option<Batch>> {
+    let Backfill::UsersEmailDomain = b;
+    use queries::checkpoint as cp;
+    use queries::users_email_domain as q;
+    let after = user_key(after)?;
+    let now = Timestamp::now();
+    let mut tx = db.begin().await?;
+    let batch = match &mut tx {
+        Tx::Postgres(tx) => {
+            let end: Option<UserId> = sqlx::query_scalar(q::BATCH_END)
+                .bind(after)
+                .bind(size)
+                .fetch_optional(&mut **tx)
+                .await?;
+            match end {
+                None => None,
+                Some(end) => {
+                    let rows = sqlx::query(q::apply::POSTGRES)
+                        .bind(after)
+                        .bind(end)
+                        .execute(&mut **tx)
+                        .await?
+                        .rows_affected();
+                    let key = end.to_string();
+                    sqlx::query(cp::SAVE)
+                        .bind(b.name())
+                        .bind(&key)
+                        .bind(rows as i64)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    Some(Batch {
+                        last_key: key,
+                        rows,
+                    })
+                }
+            }
+        }
+        Tx::Sqlite(tx) => {
+            let end: Option<UserId> = sqlx::query_scalar(q::BATCH_END)
+                .bind(after)
+                .bind(size)
+                .fetch_optional(&mut **tx)
+                .await?;
+            match end {
+                None => None,
+                Some(end) => {
+                    let rows = sqlx::query(q::apply::SQLITE)
+                        .bind(after)
+                        .bind(end)
+                        .execute(&mut **tx)
+                        .await?
+                        .rows_affected();
+                    let key = end.to_string();
+                    sqlx::query(cp::SAVE)
+                        .bind(b.name())
+                        .bind(&key)
+                        .bind(rows as i64)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    Some(Batch {
+                        last_key: key,
+                        rows,
+                    })
+                }
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(batch)
+}
+
+/// Marks the backfill finished (a later run finds nothing left and says so).
+pub async fn finish(db: &Db, b: Backfill) -> Result<()> {
+    let q = queries::checkpoint::FINISH;
+    let now = Timestamp::now();
+    match db {
+        Db::Postgres(pool) => sqlx::query(q)
+            .bind(b.name())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())?,
+        Db::Sqlite(pool) => sqlx::query(q)
+            .bind(b.name())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())?,
+    };
+    Ok(())
+}
+
+/// The checkpoint's key as a users key; before the first batch, the nil UUID (below every
+/// UUIDv7, in both engines' order).
+fn user_key(after: Option<&str>) -> Result<UserId> {
+    match after {
+        None => Ok(UserId(Uuid::nil())),
+        Some(k) => k
+            .parse()
+            .map_err(|e| Error::Config(format!("corrupt backfill checkpoint key {k:?}: {e}"))),
+    }
+}

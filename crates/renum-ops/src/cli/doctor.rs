@@ -1,0 +1,98 @@
+//! `renum doctor [--json]`: integrity, index, plan and drift findings on the live database,
+//! as a table or JSON; exits 1 when any finding is an error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use renum_db::Engine;
+use renum_db::catalogue;
+use crate::doctor::{self, Finding, Options, Severity};
+
+use renum::config::DatabaseArgs;
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// Print the findings as a JSON array instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// A full scan of a table with more rows than this is an error.
+    #[arg(long, default_value_t = 10_000)]
+    seq_scan_rows: i64,
+    /// The schema documentation to check (skipped when the file is absent).
+    #[arg(long, default_value = "docs/schema.md")]
+    schema_doc: PathBuf,
+    /// The committed TypeScript contract to check (skipped when the file is absent).
+    #[arg(long, default_value = "contract/database.types.ts")]
+    contract: PathBuf,
+}
+
+pub async fn run(db_args: &DatabaseArgs, args: DoctorArgs) -> anyhow::Result<ExitCode> {
+    let db = db_args.connect().await?;
+    let statements = match db.engine() {
+        Engine::Postgres => catalogue::postgres::ALL,
+        Engine::Sqlite => catalogue::sqlite::ALL,
+    };
+    let options = Options {
+        statements,
+        seq_scan_rows: args.seq_scan_rows,
+        schema_doc: std::fs::read_to_string(&args.schema_doc).ok(),
+        contract: std::fs::read_to_string(&args.contract).ok(),
+        database_url: Some(db_args.database_url.clone()),
+    };
+    let findings = doctor::examine(&db, &options).await;
+    db.close().await;
+    let findings = findings?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&findings)?);
+    } else {
+        print_table(&findings);
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_table(findings: &[Finding]) {
+    if findings.is_empty() {
+        println!("no findings: integrity, indexes, plans and drift are clean");
+        return;
+    }
+    let width = |f: fn(&Finding) -> &str, title: &str| {
+        findings
+            .iter()
+            .map(|x| f(x).len())
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w_rule, w_subject) = (
+        width(|f| f.rule, "rule"),
+        width(|f| f.subject.as_str(), "subject"),
+    );
+    println!(
+        "{:<8} {:<10} {:<w_rule$} {:<w_subject$} detail",
+        "severity", "family", "rule", "subject"
+    );
+    for f in findings {
+        println!(
+            "{:<8} {:<10} {:<w_rule$} {:<w_subject$} {}",
+            f.severity.as_str(),
+            f.family,
+            f.rule,
+            f.subject,
+            f.detail
+        );
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    println!("{errors} error(s), {} warning(s)", findings.len() - errors);
+}

@@ -1,0 +1,21 @@
+//! The schema contract: the TypeScript types front ends compile against
+//! (`contract/database.types.ts`) and the check that the hand-written Rust models still
+//! match the live schema. Both are derived from [`crate::introspect`].
+
+pub mod diff;
+pub mod rust;
+pub mod shapes;
+pub mod typescript;
+
+/// Columns that never leave the server, so the public contract leaves them out.
+pub const SECRET_COLUMNS: &[(&str, &str)] = &[
+    // A hash of an email is still a key to it (dictionary lookups): server-side only.
+    ("auth_events", "email_hash"),
+    ("organizations", "opusclip_api_key_ciphertext"),
+    ("sessions", "token_hash"),
+    ("users", "password_hash"),
+];
+
+pub fn is_secret(table: &str, column: &str) -> bool {
+    SECRET_COLUMNS.contains(&(table, column))
+}

@@ -1,0 +1,412 @@
+//! `renum_ops::doctor`: each finding is planted on a healthy database and must be reported;
+//! the healthy database itself has none. The plan gate runs on 200,000 posts.
+
+use std::path::Path;
+
+use renum_db::catalogue::{self, Statement};
+use renum_ops::doctor::{self, Finding, Options, Severity};
+use renum_db::enums::{Platform, PostStatus};
+use renum_db::ids::{OrganizationId, PostId};
+use renum_db::models::{ApiLogInsert, PostInsert, VideoInsert};
+use renum_db::sql_types::{StringList, Timestamp};
+use renum_db::{Access, Db, Engine};
+
+use renum_db::testing::{Tenant, TestDb, tenant};
+
+fn repo_file(path: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(path),
+    )
+    .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn options<'a>(t: &TestDb, statements: &'a [Statement]) -> Options<'a> {
+    Options {
+        statements,
+        seq_scan_rows: 10_000,
+        schema_doc: Some(repo_file("docs/schema.md")),
+        contract: Some(repo_file("contract/database.types.ts")),
+        database_url: Some(t.url.clone()),
+    }
+}
+
+fn catalogue_of(t: &TestDb) -> &'static [Statement] {
+    match t.engine() {
+        Engine::Postgres => catalogue::postgres::ALL,
+        Engine::Sqlite => catalogue::sqlite::ALL,
+    }
+}
+
+async fn examine(t: &TestDb) -> Vec<Finding> {
+    doctor::examine(&t.db, &options(t, catalogue_of(t)))
+        .await
+        .unwrap()
+}
+
+#[track_caller]
+fn assert_found(findings: &[Finding], severity: Severity, rule: &str, subject: &str) {
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.severity == severity && f.rule == rule && f.subject == subject),
+        "expected {severity:?} {rule} on {subject}, got:\n{findings:#?}"
+    );
+}
+
+/// Raw SQL on one connection (pragmas such as foreign_keys are per connection on SQLite).
+async fn on_one_connection(db: &Db, statements: &[&str]) {
+    match db {
+        Db::Postgres(pool) => {
+            let mut c = pool.acquire().await.unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*s))
+                    .execute(&mut *c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{s}: {e}"));
+            }
+        }
+        Db::Sqlite(pool) => {
+            let mut c = pool.acquire().await.unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*s))
+                    .execute(&mut *c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{s}: {e}"));
+            }
+            // Leave the pooled connection as the pool configured it.
+            sqlx::raw_sql("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF")
+                .execute(&mut *c)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// A tenant with one video and one draft post.
+async fn seeded(t: &TestDb) -> (Tenant, PostId) {
+    let a = tenant(&t.db, "acme").await;
+    let mut conn = t.db.conn().await.unwrap();
+    let v = conn
+        .videos(&a.scope)
+        .insert(&VideoInsert::new(a.owner.id, "Source"))
+        .await
+        .unwrap();
+    let p = conn
+        .posts(&a.scope)
+        .insert(&PostInsert {
+            id: PostId::new(),
+            video_id: v.id,
+            created_by: a.owner.id,
+            platform: Platform::Tiktok,
+            description: "Launch".into(),
+            hashtags: StringList::default(),
+            scheduled_at: Timestamp::now(),
+            status: PostStatus::Draft,
+        })
+        .await
+        .unwrap();
+    (a, p.id)
+}
+
+both_engines! {
+    async fn a_healthy_database_has_no_findings(t) {
+        seeded(t).await;
+        let findings = examine(t).await;
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    async fn api_log_rows_naming_unknown_organizations_are_reported_as_orphans(t) {
+        seeded(t).await;
+        let mut conn = t.db.conn().await.unwrap();
+        conn.api_logs().insert(&ApiLogInsert {
+            organization_id: Some(OrganizationId::new()),
+            direction: renum_db::enums::Direction::Inbound,
+            service: "api".into(),
+            endpoint: "/v1/videos".into(),
+            method: renum_db::enums::HttpMethod::Get,
+            status_code: Some(200),
+            duration_ms: 1.5,
+            request_id: None,
+            user_id: None,
+            request_body: None,
+            response_body: None,
+            created_at: Timestamp::now(),
+        }).await.unwrap();
+        let findings = examine(t).await;
+        assert_found(&findings, Severity::Warning, "orphan_rows", "api_logs -> organizations");
+        assert!(!findings.iter().any(|f| f.subject == "api_logs -> users"), "{findings:#?}");
+    }
+
+    async fn a_foreign_key_without_an_index_and_overlapping_indexes_are_reported(t) {
+        seeded(t).await;
+        on_one_connection(&t.db, &[
+            "DROP INDEX sessions_user_id_idx",
+            "CREATE INDEX posts_video_again ON posts (organization_id, video_id)",
+            "CREATE INDEX posts_organization_only ON posts (organization_id)",
+        ]).await;
+        let findings = examine(t).await;
+        assert_found(&findings, Severity::Error, "fk_without_index", "sessions_user_id_fkey");
+        assert_found(&findings, Severity::Warning, "duplicate_index", "posts_video_again");
+        assert_found(&findings, Severity::Warning, "redundant_index", "posts_organization_only");
+        // The migrations create the dropped index and none of the new ones.
+        assert_found(&findings, Severity::Error, "schema_missing_from_database", "sessions.sessions_user_id_idx");
+        assert_found(&findings, Severity::Error, "schema_not_in_migrations", "posts.posts_organization_only");
+    }
+
+    async fn a_statement_scanning_a_table_above_the_threshold_is_an_error(t) {
+        seeded(t).await;
+        if let Db::Postgres(pool) = &t.db {
+            sqlx::raw_sql("ANALYZE").execute(pool).await.unwrap();
+        }
+        let statements = [
+            Statement { name: "posts.BY_DESCRIPTION", sql: "SELECT id FROM posts WHERE description = $1" },
+        ];
+        let above = Options { seq_scan_rows: 0, ..options(t, &statements) };
+        let findings = doctor::examine(&t.db, &above).await.unwrap();
+        assert_found(&findings, Severity::Error, "seq_scan", "posts.BY_DESCRIPTION");
+        let below = Options { seq_scan_rows: 1, ..options(t, &statements) };
+        let findings = doctor::examine(&t.db, &below).await.unwrap();
+        assert!(!findings.iter().any(|f| f.rule == "seq_scan"), "one row is under the threshold: {findings:#?}");
+    }
+
+    async fn orphans_enum_values_and_status_disagreements_behind_the_constraints_are_reported(t) {
+        let (a, post) = seeded(t).await;
+        let org = a.org.id.to_string();
+        let post = post.to_string();
+        let orphan = renum_db::ids::PostId::new().to_string();
+        let missing_video = renum_db::ids::VideoId::new().to_string();
+        let owner = a.owner.id.to_string();
+        let insert_orphan = format!(
+            "INSERT INTO posts (id, organization_id, video_id, created_by, platform, scheduled_at) \
+             VALUES ('{orphan}', '{org}', '{missing_video}', '{owner}', 'x', '2026-11-25T12:00:00.000000Z')"
+        );
+        let bad_status = format!("UPDATE posts SET status = 'bogus' WHERE id = '{post}'");
+        let published = format!(
+            "UPDATE posts SET status = 'published', external_post_id = 'x-1', published_at = NULL WHERE id = '{orphan}'"
+        );
+        match t.engine() {
+            // PostgreSQL: the way such rows get in is a constraint re-added NOT VALID.
+            Engine::Postgres => on_one_connection(&t.db, &[
+                "ALTER TABLE posts DROP CONSTRAINT posts_video_fkey",
+                "ALTER TABLE posts DROP CONSTRAINT posts_status_check",
+                "ALTER TABLE posts DROP CONSTRAINT posts_published_at_check",
+                &insert_orphan, &bad_status, &published,
+                "ALTER TABLE posts ADD CONSTRAINT posts_video_fkey FOREIGN KEY (organization_id, video_id) \
+                 REFERENCES videos (organization_id, id) ON DELETE RESTRICT NOT VALID",
+                "ALTER TABLE posts ADD CONSTRAINT posts_status_check CHECK (status IN \
+                 ('draft', 'scheduled', 'publishing', 'published', 'failed', 'cancelled')) NOT VALID",
+                "ALTER TABLE posts ADD CONSTRAINT posts_published_at_check \
+                 CHECK ((status = 'published') = (published_at IS NOT NULL)) NOT VALID",
+            ]).await,
+            // SQLite: a connection that switched enforcement off.
+            Engine::Sqlite => on_one_connection(&t.db, &[
+                "PRAGMA foreign_keys = OFF",
+                "PRAGMA ignore_check_constraints = ON",
+                &insert_orphan, &bad_status, &published,
+            ]).await,
+        }
+        let findings = examine(t).await;
+        assert_found(&findings, Severity::Error, "orphan_rows", "posts_video_fkey");
+        assert_found(&findings, Severity::Error, "enum_value_outside_check", "posts.status");
+        assert_found(&findings, Severity::Error, "status_timestamp_disagree", "posts.status/published_at");
+        if t.engine() == Engine::Postgres {
+            for name in ["posts_video_fkey", "posts_status_check", "posts_published_at_check"] {
+                assert_found(&findings, Severity::Error, "constraint_not_valid", name);
+            }
+        }
+    }
+
+    async fn drift_from_the_contract_the_models_and_the_docs_is_reported(t) {
+        seeded(t).await;
+        on_one_connection(&t.db, &["ALTER TABLE videos ADD COLUMN tagline TEXT"]).await;
+        let mut options = options(t, catalogue_of(t));
+        options.schema_doc = options.schema_doc.map(|d| d.replace("`thumbnail_url`", "thumbnail_url"));
+        let findings = doctor::examine(&t.db, &options).await.unwrap();
+        assert_found(&findings, Severity::Error, "schema_not_in_migrations", "videos.tagline");
+        assert_found(&findings, Severity::Error, "contract_stale", "contract/database.types.ts");
+        assert_found(&findings, Severity::Error, "rust_model_drift", "models");
+        match t.engine() {
+            // PostgreSQL regenerates the document from the live schema and compares.
+            Engine::Postgres => {
+                assert_found(&findings, Severity::Error, "schema_doc_stale", "docs/schema.md");
+            }
+            // SQLite keeps no comments: the document must at least name every object.
+            Engine::Sqlite => {
+                assert_found(&findings, Severity::Warning, "doc_missing", "videos.tagline");
+                assert_found(&findings, Severity::Warning, "doc_missing", "videos.thumbnail_url");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failed_concurrent_unique_index_is_reported_with_the_duplicates_that_broke_it() {
+    let t = TestDb::new(Engine::Postgres).await;
+    let a = tenant(&t.db, "acme").await;
+    let org = a.org.id.to_string();
+    let owner = a.owner.id.to_string();
+    let video = |n: u32| {
+        format!(
+            "INSERT INTO videos (id, organization_id, user_id, title, opusclip_clip_id) \
+             VALUES ('{}', '{org}', '{owner}', 'clip {n}', 'clip-1')",
+            renum_db::ids::VideoId::new()
+        )
+    };
+    on_one_connection(
+        &t.db,
+        &[
+            "ALTER TABLE videos DROP CONSTRAINT videos_organization_id_opusclip_clip_id_key",
+            &video(1),
+            &video(2),
+        ],
+    )
+    .await;
+    let Db::Postgres(pool) = &t.db else {
+        unreachable!()
+    };
+    let failed = sqlx::raw_sql(
+        "CREATE UNIQUE INDEX CONCURRENTLY videos_clip_once ON videos (organization_id, opusclip_clip_id)",
+    )
+    .execute(pool)
+    .await;
+    assert!(failed.is_err(), "the duplicates must make the build fail");
+    let findings = examine(&t).await;
+    assert_found(
+        &findings,
+        Severity::Error,
+        "invalid_index",
+        "videos_clip_once",
+    );
+    assert_found(
+        &findings,
+        Severity::Error,
+        "duplicate_rows",
+        "videos_clip_once",
+    );
+    t.cleanup().await;
+}
+
+/// The CI plan gate: with 200,000 posts (and their organizations, members and videos) the
+/// planner has honest statistics, and no catalogue statement may scan a big table.
+#[tokio::test]
+async fn no_catalogue_statement_scans_a_big_table_with_200_000_posts() {
+    let t = TestDb::new(Engine::Postgres).await;
+    let Db::Postgres(pool) = &t.db else {
+        unreachable!()
+    };
+    // The load drops and re-creates posts' foreign keys and indexes, and their comments
+    // (the prose of docs/schema.md) go with them: keep them to restore afterwards.
+    let comments: String = sqlx::query_scalar(SAVE_POSTS_COMMENTS)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    sqlx::raw_sql(SEED_200K_POSTS).execute(pool).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(comments))
+        .execute(pool)
+        .await
+        .unwrap();
+    let seeded = started.elapsed();
+    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(posts, 200_000);
+
+    let findings = examine(&t).await;
+    let plans: Vec<_> = findings.iter().filter(|f| f.family == "plans").collect();
+    assert!(plans.is_empty(), "{plans:#?}");
+    assert!(
+        findings.iter().all(|f| f.severity == Severity::Warning),
+        "{findings:#?}"
+    );
+
+    // The gate is live at this size: an unindexed predicate is caught.
+    let unindexed = [Statement {
+        name: "posts.BY_DESCRIPTION",
+        sql: "SELECT id FROM posts WHERE description = $1",
+    }];
+    let findings = doctor::examine(&t.db, &options(&t, &unindexed))
+        .await
+        .unwrap();
+    assert_found(
+        &findings,
+        Severity::Error,
+        "seq_scan",
+        "posts.BY_DESCRIPTION",
+    );
+    eprintln!(
+        "seeded 200,000 posts in {seeded:?}; whole test {:?}",
+        started.elapsed()
+    );
+    t.cleanup().await;
+}
+
+/// 200 organizations, each with an owner, 100 videos and 1,000 posts spread over a year
+/// (video v belongs to organization 1 + (v - 1) % 200, so post p's video is in its organization),
+/// in one multi-row INSERT ... SELECT per table; then ANALYZE.
+/// `COMMENT ON` statements that restore the comments of posts' foreign keys and indexes.
+const SAVE_POSTS_COMMENTS: &str = "
+SELECT string_agg(stmt, '; ') FROM (
+    SELECT format('COMMENT ON CONSTRAINT %I ON posts IS %L', conname, d.description) AS stmt
+    FROM pg_constraint con JOIN pg_description d ON d.objoid = con.oid
+    WHERE con.conrelid = 'posts'::regclass AND con.contype = 'f'
+    UNION ALL
+    SELECT format('COMMENT ON INDEX %I IS %L', i.relname, d.description)
+    FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid
+    JOIN pg_description d ON d.objoid = i.oid AND d.classoid = 'pg_class'::regclass
+    WHERE ix.indrelid = 'posts'::regclass
+) s";
+
+const SEED_200K_POSTS: &str = "
+INSERT INTO organizations (id, name, slug)
+SELECT ('00000000-0000-7000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'Org ' || o, 'org-' || o
+FROM generate_series(1, 200) o;
+
+INSERT INTO users (id, organization_id, email, password_hash, full_name, role)
+SELECT ('00000000-0001-7000-8000-' || lpad(to_hex(o), 12, '0'))::uuid,
+       ('00000000-0000-7000-8000-' || lpad(to_hex(o), 12, '0'))::uuid,
+       'owner' || o || '@example.com', 'x', 'Owner ' || o, 'owner'
+FROM generate_series(1, 200) o;
+
+INSERT INTO videos (id, organization_id, user_id, title, status)
+SELECT ('00000000-0002-7000-8000-' || lpad(to_hex(v), 12, '0'))::uuid,
+       ('00000000-0000-7000-8000-' || lpad(to_hex(1 + (v - 1) % 200), 12, '0'))::uuid,
+       ('00000000-0001-7000-8000-' || lpad(to_hex(1 + (v - 1) % 200), 12, '0'))::uuid,
+       'Video ' || v, 'ready'
+FROM generate_series(1, 20000) v;
+
+-- Foreign keys are checked once, in bulk, when re-added below: row-by-row checks of 600,000
+-- references would triple the seeding time. The definitions are the migration's.
+-- Likewise the secondary indexes are built once after the load (same definitions).
+ALTER TABLE posts DROP CONSTRAINT posts_organization_id_fkey,
+    DROP CONSTRAINT posts_video_fkey, DROP CONSTRAINT posts_created_by_fkey;
+DROP INDEX posts_organization_id_scheduled_at_idx, posts_due_idx,
+    posts_organization_id_video_id_idx, posts_organization_id_created_by_idx;
+
+INSERT INTO posts (id, organization_id, video_id, created_by, platform, scheduled_at, status)
+SELECT ('00000000-0003-7000-8000-' || lpad(to_hex(p), 12, '0'))::uuid,
+       ('00000000-0000-7000-8000-' || lpad(to_hex(1 + p % 200), 12, '0'))::uuid,
+       ('00000000-0002-7000-8000-' || lpad(to_hex(1 + p % 20000), 12, '0'))::uuid,
+       ('00000000-0001-7000-8000-' || lpad(to_hex(1 + p % 200), 12, '0'))::uuid,
+       (ARRAY['instagram', 'tiktok', 'facebook', 'youtube', 'linkedin', 'x'])[1 + p % 6],
+       timestamptz '2026-01-01' + (p % 525600) * interval '1 minute',
+       (ARRAY['draft', 'scheduled', 'cancelled'])[1 + p % 3]
+FROM generate_series(1, 200000) p;
+
+ALTER TABLE posts
+    ADD CONSTRAINT posts_organization_id_fkey FOREIGN KEY (organization_id)
+        REFERENCES organizations (id) ON DELETE RESTRICT,
+    ADD CONSTRAINT posts_video_fkey FOREIGN KEY (organization_id, video_id)
+        REFERENCES videos (organization_id, id) ON DELETE RESTRICT,
+    ADD CONSTRAINT posts_created_by_fkey FOREIGN KEY (organization_id, created_by)
+        REFERENCES users (organization_id, id) ON DELETE RESTRICT;
+CREATE INDEX posts_organization_id_scheduled_at_idx ON posts (organization_id, scheduled_at DESC, id DESC);
+CREATE INDEX posts_due_idx ON posts (scheduled_at) WHERE status = 'scheduled';
+CREATE INDEX posts_organization_id_video_id_idx ON posts (organization_id, video_id);
+CREATE INDEX posts_organization_id_created_by_idx ON posts (organization_id, created_by);
+
+ANALYZE;
+";
