@@ -2,13 +2,13 @@
 //! period; members are deleted or anonymized; live data is untouched.
 
 use indicatif::ProgressBar;
-use renum_ops::cli::purge_deleted::purge;
 use renum_db::enums::{ModuleType, Plan, Platform, PostStatus, Role};
 use renum_db::ids::{OrganizationId, PostId, UserId};
 use renum_db::models::{OrganizationInsert, PostInsert, UserInsert, VideoInsert};
 use renum_db::sql_types::{StringList, Timestamp};
 use renum_db::testing::TestDb;
 use renum_db::{Access, Db, Engine, OrgScope};
+use renum_ops::cli::purge_deleted::purge;
 
 async fn tenant(db: &Db, slug: &str) -> (OrgScope, UserId) {
     let mut tx = db.begin().await.unwrap();

@@ -1,9 +1,9 @@
 //! `renum seed` end to end on both engines, at small sizes.
 
 use crate::process::renum;
-use renum_ops::seed_catalogue;
 use renum_db::testing::TestDb;
 use renum_db::{Db, Engine};
+use renum_ops::seed_catalogue;
 use sqlx::AssertSqlSafe;
 
 const SMALL: &[&str] = &[

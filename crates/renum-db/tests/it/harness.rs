@@ -2,7 +2,6 @@
 
 pub use renum_db::testing::{Tenant, TestDb, tenant};
 
-
 /// Asserts that a write was refused by the named constraint (`Invalid` or `Conflict`).
 /// SQLite does not name foreign keys in its errors, so FK checks pass `None`.
 #[track_caller]

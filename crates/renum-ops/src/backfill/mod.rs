@@ -11,10 +11,10 @@ pub mod queries;
 
 use uuid::Uuid;
 
-use renum_db::{Db, Tx};
-use renum_db::{Error, Result};
 use renum_db::ids::UserId;
 use renum_db::sql_types::Timestamp;
+use renum_db::{Db, Tx};
+use renum_db::{Error, Result};
 
 /// The backfills this binary ships.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

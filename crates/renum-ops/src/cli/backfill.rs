@@ -5,9 +5,9 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::backfill::{self, Backfill};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use crate::backfill::{self, Backfill};
 
 use renum::config::DatabaseArgs;
 

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::doctor::{self, Finding, Options, Severity};
 use clap::Args;
 use renum_db::Engine;
 use renum_db::catalogue;
-use crate::doctor::{self, Finding, Options, Severity};
 
 use renum::config::DatabaseArgs;
 

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use crate::contract::diff;
+use anyhow::Context;
 
 /// Writes `generated` to `out`, compares it with `check` (exit 1 and a line diff when they
 /// differ), or prints it. `command` is what regenerates the file, named in the stale message.

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
 use crate::schema_doc;
+use clap::{Args, Subcommand};
 
 use super::generated;
 use renum::config::DatabaseArgs;

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Args;
 
-use renum::config::DatabaseArgs;
 use crate::seed::{self, Options, Sizes};
+use renum::config::DatabaseArgs;
 
 #[derive(Args, Debug)]
 pub struct SeedArgs {

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
 use crate::contract::{rust, typescript};
 use crate::introspect;
+use clap::{Args, Subcommand};
 
 use super::generated;
 use renum::config::DatabaseArgs;

@@ -2,8 +2,8 @@
 //! schema: every column has a field and every field a column, with the same type,
 //! nullability and, for CHECK enumerations, the same variants.
 
-use crate::introspect::{Column, Schema};
 use crate::contract::shapes::{self as shapes, FieldShape, ModelShape, Source};
+use crate::introspect::{Column, Schema};
 
 /// Every disagreement between the models and `schema`, one readable line each.
 pub fn check(schema: &Schema) -> Vec<String> {

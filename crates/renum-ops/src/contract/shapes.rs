@@ -5,12 +5,12 @@
 //! unnoticed. Every shape lists its struct's fields exhaustively: a field added to a model
 //! without a line here does not compile.
 
+use crate::introspect::LogicalType;
 use renum_db::enums::{
     ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform, PostStatus, Role,
     VideoStatus,
 };
 use renum_db::ids::{ClipProjectId, OrganizationId, PostId, SessionId, UserId, VideoId};
-use crate::introspect::LogicalType;
 use renum_db::models::{
     ApiLogRow, ClipProjectRow, OrganizationRow, PostRow, SessionRow, UserRow, UserWithOrganization,
     VideoRow, VideoSummary,

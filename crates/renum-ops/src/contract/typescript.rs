@@ -6,9 +6,9 @@
 use std::fmt::Write;
 
 use crate::contract::is_secret;
-use renum_db::{Error, Result};
-use crate::introspect::{Column, LogicalType, Schema, Table};
 use crate::contract::shapes::{self as shapes, ModelShape, Source};
+use crate::introspect::{Column, LogicalType, Schema, Table};
+use renum_db::{Error, Result};
 
 /// Where the committed contract lives, relative to the repository root.
 pub const CONTRACT_PATH: &str = "contract/database.types.ts";

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use super::queries;
 use super::{Finding, Options};
 use crate::contract::{diff, rust, typescript};
-use renum_db::{Db, PoolSettings};
-use renum_db::Result;
 use crate::introspect::{self, Schema};
-use renum_db::migrate::{self, State};
 use crate::schema_doc;
+use renum_db::Result;
+use renum_db::migrate::{self, State};
+use renum_db::{Db, PoolSettings};
 
 const FAMILY: &str = "drift";
 

@@ -2,9 +2,9 @@
 
 use super::queries::{self, ident};
 use super::{Finding, count};
+use crate::introspect::Schema;
 use renum_db::Db;
 use renum_db::Result;
-use crate::introspect::Schema;
 
 const FAMILY: &str = "integrity";
 

@@ -15,10 +15,10 @@ pub mod queries;
 
 use serde::Serialize;
 
-use renum_db::catalogue::Statement;
+use crate::introspect;
 use renum_db::Db;
 use renum_db::Result;
-use crate::introspect;
+use renum_db::catalogue::Statement;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

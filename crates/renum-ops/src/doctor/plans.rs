@@ -13,10 +13,10 @@ use sqlx::Row;
 
 use super::queries::{self, ident};
 use super::{Finding, count};
-use renum_db::catalogue::Statement;
+use crate::introspect::Schema;
 use renum_db::Db;
 use renum_db::Result;
-use crate::introspect::Schema;
+use renum_db::catalogue::Statement;
 
 const FAMILY: &str = "plans";
 

@@ -13,10 +13,10 @@ use std::fmt::Write;
 
 use sqlx::Row;
 
-use renum_db::Db;
-use renum_db::{Error, Result};
 use crate::introspect::queries::postgres as q;
 use crate::introspect::{self, Schema, Table};
+use renum_db::Db;
+use renum_db::{Error, Result};
 
 /// Where the committed copy lives (what `renum doctor` names in its finding).
 pub const DOC_PATH: &str = "docs/schema.md";

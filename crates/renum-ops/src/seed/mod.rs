@@ -29,10 +29,10 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::seed_catalogue::{self, BulkTable};
 use chrono::NaiveDate;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use renum_db::retention::{self, Month};
-use crate::seed_catalogue::{self, BulkTable};
 use renum_db::sql_types::Timestamp;
 use renum_db::{Db, migrate};
 

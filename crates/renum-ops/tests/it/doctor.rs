@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use renum_db::catalogue::{self, Statement};
-use renum_ops::doctor::{self, Finding, Options, Severity};
 use renum_db::enums::{Platform, PostStatus};
 use renum_db::ids::{OrganizationId, PostId};
 use renum_db::models::{ApiLogInsert, PostInsert, VideoInsert};
 use renum_db::sql_types::{StringList, Timestamp};
 use renum_db::{Access, Db, Engine};
+use renum_ops::doctor::{self, Finding, Options, Severity};
 
 use renum_db::testing::{Tenant, TestDb, tenant};
 

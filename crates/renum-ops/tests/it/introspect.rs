@@ -2,8 +2,8 @@
 //! that is identical whichever engine generated it.
 
 use renum_db::Engine;
-use renum_ops::introspect::{self, Schema};
 use renum_db::testing::TestDb;
+use renum_ops::introspect::{self, Schema};
 
 /// What must agree across engines: columns (type, nullability, default, enum values) and
 /// foreign keys. Index sets legitimately differ (SQLite has no partitions and indexes

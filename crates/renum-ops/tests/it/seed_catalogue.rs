@@ -3,10 +3,10 @@
 //! INSERT prepared on SQLite, and the counts and ANALYZE on both.
 
 use renum_db::Db;
+use renum_db::testing::TestDb;
 use renum_ops::seed_catalogue::{
     ALL, COUNTS, ORGANIZATIONS_EXIST, PG_DEFERRED_SCHEMA, PG_INDEX_BUILD_MEMORY,
 };
-use renum_db::testing::TestDb;
 use sqlx::{Executor, SqlSafeStr};
 
 both_engines! {

@@ -24,11 +24,11 @@ use renum_db::{Access, Db, Engine, OrgScope};
 use serde::Serialize;
 use serde_json::json;
 
+use load::Measured;
+use machine::Machine;
 use renum::api_log::retention::DEFAULT_PURGE_BATCH;
 use renum::app::auth::AuthConfig;
 use renum::config::DatabaseArgs;
-use load::Measured;
-use machine::Machine;
 
 /// The feed scenario's page: the calendar's newest 20 posts with their videos.
 const FEED_PAGE: i64 = 20;
