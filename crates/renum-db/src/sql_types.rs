@@ -78,7 +78,6 @@ pub(crate) use pg_native_sqlite_text;
 /// A UTC instant with microsecond precision (PostgreSQL's), serialized as RFC 3339 with `Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {
@@ -226,7 +225,6 @@ pg_native_sqlite_text!(Timestamp, DateTime<Utc>);
 /// A list of strings: `text[]` on PostgreSQL, a JSON array on SQLite.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StringList(pub Vec<String>);
 
 impl Type<Postgres> for StringList {

@@ -5,7 +5,6 @@ use crate::ids::{OrganizationId, UserId};
 use crate::sql_types::{JsonValue, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiLogRow {
     pub id: i64,
     pub organization_id: Option<OrganizationId>,
@@ -17,9 +16,7 @@ pub struct ApiLogRow {
     pub duration_ms: f64,
     pub request_id: Option<String>,
     pub user_id: Option<UserId>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     pub request_body: Option<JsonValue>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     pub response_body: Option<JsonValue>,
     pub created_at: Timestamp,
 }

@@ -54,7 +54,6 @@ pub struct UserUpdate {
 /// `GET /v1/me`: a user with its organization, read in one query, with no secret column:
 /// neither the password hash nor the API key ciphertext, only whether a key is configured.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserWithOrganization {
     pub id: UserId,
     pub organization_id: OrganizationId,

@@ -17,7 +17,11 @@ use super::crypto::MasterKey;
 use super::passwords::Hasher;
 use super::{AppError, passwords, validate};
 
-fn require(caller: &Caller, allowed: &[Role], what: &'static str) -> Result<(), AppError> {
+pub(crate) fn require(
+    caller: &Caller,
+    allowed: &[Role],
+    what: &'static str,
+) -> Result<(), AppError> {
     if allowed.contains(&caller.role) {
         Ok(())
     } else {

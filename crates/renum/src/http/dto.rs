@@ -2,27 +2,36 @@
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
 use renum_db::enums::{
-    ClipProjectStatus, ModuleType, Plan, Platform, PostStatus, Role, VideoStatus,
+    ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform, PostStatus, Role,
+    VideoStatus,
 };
 use renum_db::ids::{ClipProjectId, OrganizationId, PostId, UserId, VideoId};
 use renum_db::models::{
-    ClipProjectRow, OrganizationRow, PostWithVideo, UserRow, VideoRow, VideoSummary,
+    ApiLogRow, ClipProjectRow, OrganizationRow, PostWithVideo, UserRow, UserWithOrganization,
+    VideoRow, VideoSummary,
 };
-use renum_db::sql_types::Timestamp;
+use renum_db::sql_types::{JsonValue, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::auth::{IssuedSession, SignedIn};
+use crate::http::schema;
 
 #[derive(Serialize, ToSchema)]
 pub struct User {
+    #[schema(value_type = schema::UserId)]
     pub id: UserId,
+    #[schema(value_type = schema::OrganizationId)]
     pub organization_id: OrganizationId,
     pub email: String,
     pub full_name: String,
+    #[schema(value_type = schema::Role)]
     pub role: Role,
+    #[schema(value_type = Option<schema::Timestamp>)]
     pub last_login_at: Option<Timestamp>,
+    #[schema(value_type = schema::Timestamp)]
     pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
 }
 
@@ -41,15 +50,67 @@ impl From<UserRow> for User {
     }
 }
 
+/// `GET /v1/me`: a user with its organization, read in one query, with no secret column:
+/// neither the password hash nor the API key ciphertext, only whether a key is configured.
+#[derive(Serialize, ToSchema)]
+#[schema(as = UserWithOrganization)]
+pub struct Me {
+    #[schema(value_type = schema::UserId)]
+    pub id: UserId,
+    #[schema(value_type = schema::OrganizationId)]
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub full_name: String,
+    #[schema(value_type = schema::Role)]
+    pub role: Role,
+    #[schema(value_type = Option<schema::Timestamp>)]
+    pub last_login_at: Option<Timestamp>,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
+    pub updated_at: Timestamp,
+    pub organization_name: String,
+    pub organization_slug: String,
+    #[schema(value_type = schema::Plan)]
+    pub organization_plan: Plan,
+    pub organization_has_opusclip_key: bool,
+    #[schema(value_type = schema::Timestamp)]
+    pub organization_created_at: Timestamp,
+}
+
+impl From<UserWithOrganization> for Me {
+    fn from(u: UserWithOrganization) -> Self {
+        Self {
+            id: u.id,
+            organization_id: u.organization_id,
+            email: u.email,
+            full_name: u.full_name,
+            role: u.role,
+            last_login_at: u.last_login_at,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+            organization_name: u.organization_name,
+            organization_slug: u.organization_slug,
+            organization_plan: u.organization_plan,
+            organization_has_opusclip_key: u.organization_has_opusclip_key,
+            organization_created_at: u.organization_created_at,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Organization {
+    #[schema(value_type = schema::OrganizationId)]
     pub id: OrganizationId,
     pub name: String,
     pub slug: String,
+    #[schema(value_type = schema::Plan)]
     pub plan: Plan,
     /// Whether an OpusClip API key is configured; the key itself is never returned.
     pub has_opusclip_key: bool,
+    #[schema(value_type = schema::Timestamp)]
     pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
 }
 
@@ -71,6 +132,7 @@ impl From<OrganizationRow> for Organization {
 pub struct Session {
     /// The bearer token: shown once, stored only as a hash.
     pub token: String,
+    #[schema(value_type = schema::Timestamp)]
     pub expires_at: Timestamp,
 }
 
@@ -108,6 +170,53 @@ pub struct Page<T: ToSchema> {
     pub next_cursor: Option<String>,
 }
 
+// One API log record as `GET /v1/api-logs` shows it; bodies were redacted before they were
+// stored. (A line comment: a doc comment would become the schema's description.)
+#[derive(Serialize, ToSchema)]
+#[schema(as = ApiLogRow)]
+pub struct ApiLog {
+    pub id: i64,
+    #[schema(value_type = Option<schema::OrganizationId>)]
+    pub organization_id: Option<OrganizationId>,
+    #[schema(value_type = schema::Direction)]
+    pub direction: Direction,
+    pub service: String,
+    pub endpoint: String,
+    #[schema(value_type = schema::HttpMethod)]
+    pub method: HttpMethod,
+    pub status_code: Option<i32>,
+    pub duration_ms: f64,
+    pub request_id: Option<String>,
+    #[schema(value_type = Option<schema::UserId>)]
+    pub user_id: Option<UserId>,
+    #[schema(value_type = Option<serde_json::Value>)]
+    pub request_body: Option<JsonValue>,
+    #[schema(value_type = Option<serde_json::Value>)]
+    pub response_body: Option<JsonValue>,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+}
+
+impl From<ApiLogRow> for ApiLog {
+    fn from(r: ApiLogRow) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            direction: r.direction,
+            service: r.service,
+            endpoint: r.endpoint,
+            method: r.method,
+            status_code: r.status_code,
+            duration_ms: r.duration_ms,
+            request_id: r.request_id,
+            user_id: r.user_id,
+            request_body: r.request_body,
+            response_body: r.response_body,
+            created_at: r.created_at,
+        }
+    }
+}
+
 /// A request body that must be a JSON object: serde's derive also reads a struct from an
 /// array of its fields in order (`[null, null]`), which the documented schema does not allow.
 pub struct JsonObject<T>(pub T);
@@ -138,17 +247,22 @@ pub fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 
 #[derive(Serialize, ToSchema)]
 pub struct Video {
+    #[schema(value_type = schema::VideoId)]
     pub id: VideoId,
+    #[schema(value_type = schema::UserId)]
     pub user_id: UserId,
     pub title: String,
     pub script: Option<String>,
     pub video_raw_url: Option<String>,
     pub video_processed_url: Option<String>,
     pub thumbnail_url: Option<String>,
+    #[schema(value_type = schema::VideoStatus)]
     pub status: VideoStatus,
+    #[schema(value_type = Option<schema::ModuleType>)]
     pub module_type: Option<ModuleType>,
     pub duration_seconds: Option<f64>,
     pub size_bytes: Option<i64>,
+    #[schema(value_type = Option<schema::VideoId>)]
     pub parent_video_id: Option<VideoId>,
     /// OpusClip's id of the clip this video was ingested from.
     pub opusclip_clip_id: Option<String>,
@@ -157,7 +271,9 @@ pub struct Video {
     pub description: Option<String>,
     /// A clip's suggested hashtags, without `#`.
     pub hashtags: Vec<String>,
+    #[schema(value_type = schema::Timestamp)]
     pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
 }
 
@@ -190,7 +306,9 @@ impl From<VideoRow> for Video {
 #[derive(Serialize, ToSchema)]
 pub struct PostVideo {
     pub title: String,
+    #[schema(value_type = schema::VideoStatus)]
     pub status: VideoStatus,
+    #[schema(value_type = Option<schema::ModuleType>)]
     pub module_type: Option<ModuleType>,
     pub thumbnail_url: Option<String>,
     pub processed_url: Option<String>,
@@ -213,20 +331,29 @@ impl From<VideoSummary> for PostVideo {
 /// A post with its video (read in the same statement).
 #[derive(Serialize, ToSchema)]
 pub struct Post {
+    #[schema(value_type = schema::PostId)]
     pub id: PostId,
+    #[schema(value_type = schema::VideoId)]
     pub video_id: VideoId,
+    #[schema(value_type = schema::UserId)]
     pub created_by: UserId,
+    #[schema(value_type = schema::Platform)]
     pub platform: Platform,
     pub description: String,
     /// Without the leading `#`.
     pub hashtags: Vec<String>,
+    #[schema(value_type = schema::Timestamp)]
     pub scheduled_at: Timestamp,
+    #[schema(value_type = schema::PostStatus)]
     pub status: PostStatus,
+    #[schema(value_type = Option<schema::Timestamp>)]
     pub published_at: Option<Timestamp>,
     pub external_post_id: Option<String>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    #[schema(value_type = schema::Timestamp)]
     pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
     pub video: PostVideo,
 }
@@ -257,13 +384,16 @@ impl From<PostWithVideo> for Post {
 /// An OpusClip project of a video and how far it got.
 #[derive(Serialize, ToSchema)]
 pub struct ClipProject {
+    #[schema(value_type = schema::ClipProjectId)]
     pub id: ClipProjectId,
+    #[schema(value_type = schema::VideoId)]
     pub video_id: VideoId,
     /// The provider's project id, once it accepted the project.
     pub opusclip_project_id: Option<String>,
     /// The provider's stage: PENDING, QUEUED, IMPORT, CURATE, REFINE, RENDER, UPLOAD,
     /// COMPLETE or STALLED.
     pub stage: Option<String>,
+    #[schema(value_type = schema::ClipProjectStatus)]
     pub status: ClipProjectStatus,
     /// Share of the provider's stage sequence done, 0 to 1 (1 once completed).
     pub progress: f64,
@@ -271,11 +401,15 @@ pub struct ClipProject {
     pub options: serde_json::Value,
     /// Polls so far.
     pub attempts: i32,
+    #[schema(value_type = Option<schema::Timestamp>)]
     pub next_poll_at: Option<Timestamp>,
     /// Why the project failed, or why the last poll did.
     pub last_error: Option<String>,
+    #[schema(value_type = Option<schema::Timestamp>)]
     pub completed_at: Option<Timestamp>,
+    #[schema(value_type = schema::Timestamp)]
     pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
 }
 

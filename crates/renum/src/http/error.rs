@@ -95,12 +95,6 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<renum_db::Error> for ApiError {
-    fn from(err: renum_db::Error) -> Self {
-        AppError::from(err).into()
-    }
-}
-
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();

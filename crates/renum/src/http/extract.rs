@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::logging::CallerSlot;
 use renum_db::Conn;
 
+use crate::app::AppError;
 use crate::app::auth::{Caller, ClientMeta};
 
 /// `axum::Json` with API-shaped errors (400 naming the field, 413, 415).
@@ -37,7 +38,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?;
-        let mut conn = state.db.conn().await?;
+        let mut conn = state.db.conn().await.map_err(AppError::from)?;
         authenticate(parts, state, &mut conn, token).await
     }
 }
@@ -55,7 +56,7 @@ impl FromRequestParts<AppState> for Reader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?;
-        let mut conn = state.db.conn().await?;
+        let mut conn = state.db.conn().await.map_err(AppError::from)?;
         let caller = authenticate(parts, state, &mut conn, token).await?;
         Ok(Reader { caller, conn })
     }

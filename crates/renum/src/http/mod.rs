@@ -10,6 +10,7 @@ mod logging;
 mod metrics;
 mod openapi;
 mod routes;
+pub mod schema;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

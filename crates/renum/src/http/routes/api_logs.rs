@@ -1,22 +1,23 @@
 //! `GET /v1/api-logs`: the caller's organization's API logs (owner and admins).
 
 use axum::http::StatusCode;
-use renum_db::Access;
-use renum_db::enums::{Direction, Role};
-use renum_db::models::ApiLogRow;
+use renum_db::enums::Direction;
 use renum_db::repo::ApiLogFilter;
 use renum_db::sql_types::Timestamp;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::app::api_logs::ApiLogReader;
 use crate::http::cursor;
-use crate::http::dto::Page;
+use crate::http::dto::{ApiLog, Page};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiQuery, Reader};
+use crate::http::schema;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApiLogQuery {
+    #[param(value_type = Option<schema::Direction>)]
     direction: Option<Direction>,
     /// `renum` for inbound calls; `opusclip`, a publisher, ... for outbound ones.
     service: Option<String>,
@@ -35,18 +36,12 @@ pub struct ApiLogQuery {
 
 /// The organization's API logs, newest first (keyset pagination). Bodies are redacted.
 #[utoipa::path(get, path = "/v1/api-logs", operation_id = "listApiLogs", tag = "api-logs", security(("bearer" = [])), params(ApiLogQuery),
-    responses((status = 200, body = Page<ApiLogRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<ApiLog>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     Reader { caller, mut conn }: Reader,
     ApiQuery(q): ApiQuery<ApiLogQuery>,
-) -> Result<axum::Json<Page<ApiLogRow>>, ApiError> {
-    if !matches!(caller.role, Role::Owner | Role::Admin) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only the owner or an admin can read API logs",
-        ));
-    }
+) -> Result<axum::Json<Page<ApiLog>>, ApiError> {
+    let reader = ApiLogReader::for_caller(&caller)?;
     let status_class = match q.status.as_deref() {
         None => None,
         Some(class @ ("1xx" | "2xx" | "3xx" | "4xx" | "5xx")) => {
@@ -60,24 +55,21 @@ pub async fn list(
             ));
         }
     };
-    // A filter is bound as a text parameter, and PostgreSQL refuses a NUL in one.
-    crate::app::validate::line("service", q.service.as_deref())?;
     let utc =
         |t: chrono::DateTime<chrono::FixedOffset>| Timestamp::from(t.with_timezone(&chrono::Utc));
-    let filter = ApiLogFilter {
+    let filter = reader.filter(ApiLogFilter {
         direction: q.direction,
         service: q.service,
         status_class,
         from: q.from.map(utc),
         to: q.to.map(utc),
-    };
-    let after = q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?;
-    let page = conn
-        .api_logs_of(&caller.scope)
-        .list(&filter, after, cursor::limit(q.limit)?)
+    })?;
+    let after = q.cursor.as_deref().map(cursor::decode).transpose()?;
+    let page = reader
+        .list(&mut conn, &filter, after, cursor::limit(q.limit)?)
         .await?;
     Ok(axum::Json(Page {
         next_cursor: page.next.as_ref().map(cursor::encode),
-        items: page.items,
+        items: page.items.into_iter().map(ApiLog::from).collect(),
     }))
 }

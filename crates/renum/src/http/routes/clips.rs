@@ -13,6 +13,7 @@ use crate::http::AppState;
 use crate::http::dto::{ClipProject, JsonObject, Video};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
+use crate::http::schema;
 
 /// Sends the video to OpusClip: the video needs an http(s) source URL and must be a draft
 /// (or failed); the organization needs an OpusClip key. The video becomes `processing`; the
@@ -91,6 +92,7 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 pub struct WebhookQuery {
     /// The clip project the callback URL was made for.
+    #[param(value_type = schema::ClipProjectId)]
     project: ClipProjectId,
     /// The project's secret from the callback URL.
     token: String,

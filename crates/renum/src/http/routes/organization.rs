@@ -14,6 +14,7 @@ use crate::http::cursor;
 use crate::http::dto::{JsonObject, Organization, Page, User};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
+use crate::http::schema;
 
 /// The caller's organization.
 #[utoipa::path(get, path = "/v1/organization", operation_id = "getOrganization", tag = "organization", security(("bearer" = [])),
@@ -35,6 +36,7 @@ pub struct OrganizationPatchRequest {
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     name: Option<String>,
+    #[schema(value_type = Option<schema::Plan>)]
     plan: Option<Plan>,
 }
 
@@ -121,6 +123,7 @@ pub struct AddMemberRequest {
     )]
     full_name: String,
     /// `admin` or `member`.
+    #[schema(value_type = schema::Role)]
     role: Role,
     /// Given to the member out of band; same rules as any password (8 to 128 characters,
     /// not one of the most common passwords).
@@ -154,6 +157,7 @@ pub async fn add_member(
 #[serde(deny_unknown_fields)]
 pub struct SetRoleRequest {
     /// `owner` transfers ownership (owner only); the previous owner becomes an admin.
+    #[schema(value_type = schema::Role)]
     role: Role,
 }
 

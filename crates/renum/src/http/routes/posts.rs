@@ -20,11 +20,14 @@ use crate::http::cursor;
 use crate::http::dto::{JsonObject, Page, Post};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
+use crate::http::schema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePostRequest {
+    #[schema(value_type = schema::VideoId)]
     video_id: VideoId,
+    #[schema(value_type = schema::Platform)]
     platform: Platform,
     /// At most: X 280, Instagram 2200, TikTok 2200, LinkedIn 3000, Facebook 63206, YouTube
     /// 5000 characters.
@@ -36,8 +39,10 @@ pub struct CreatePostRequest {
     #[schema(max_items = 30)]
     hashtags: Vec<String>,
     /// RFC 3339 with offset; in the future when `status` is `scheduled`.
+    #[schema(value_type = schema::Timestamp)]
     scheduled_at: Timestamp,
     /// `scheduled` (default) or `draft`.
+    #[schema(value_type = Option<schema::PostStatus>)]
     status: Option<PostStatus>,
 }
 
@@ -72,7 +77,9 @@ pub struct PostListQuery {
     /// Window end on scheduled_at, exclusive (RFC 3339 with offset).
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<Timestamp>,
+    #[param(value_type = Option<schema::PostStatus>)]
     status: Option<PostStatus>,
+    #[param(value_type = Option<schema::Platform>)]
     platform: Option<Platform>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
@@ -123,8 +130,10 @@ pub async fn get(
 pub struct PostPatchRequest {
     description: Option<String>,
     hashtags: Option<Vec<String>>,
+    #[schema(value_type = Option<schema::Timestamp>)]
     scheduled_at: Option<Timestamp>,
     /// `draft` or `scheduled`.
+    #[schema(value_type = Option<schema::PostStatus>)]
     status: Option<PostStatus>,
 }
 

@@ -15,6 +15,7 @@ use crate::http::cursor;
 use crate::http::dto::{JsonObject, Page, Video, present};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
+use crate::http::schema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +34,7 @@ pub struct CreateVideoRequest {
     /// An absolute http(s) URL of a public host (loopback and private networks only with
     /// `--allow-private-urls`).
     thumbnail_url: Option<String>,
+    #[schema(value_type = Option<schema::ModuleType>)]
     module_type: Option<ModuleType>,
 }
 
@@ -59,7 +61,9 @@ pub async fn create(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VideoListQuery {
+    #[param(value_type = Option<schema::VideoStatus>)]
     status: Option<VideoStatus>,
+    #[param(value_type = Option<schema::ModuleType>)]
     module_type: Option<ModuleType>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
@@ -133,6 +137,7 @@ pub struct VideoPatchRequest {
     #[schema(value_type = Option<String>)]
     thumbnail_url: Option<Option<String>>,
     /// draft → processing → ready → posted; any → failed; failed → processing.
+    #[schema(value_type = Option<schema::VideoStatus>)]
     status: Option<VideoStatus>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<f64>, minimum = 0)]
