@@ -1,6 +1,8 @@
 //! The clip poller: follows every processing OpusClip project whose `next_poll_at` is due
 //! (`clip_projects.CLAIM_DUE` on the partial index `clip_projects_poll_idx`), in `renum
-//! worker` and inside `renum serve`. The work itself is [`ClipService::follow`].
+//! worker` and inside `renum serve`, with the OpusClip and poll settings it is built from
+//! ([`ClipArgs`]). A round is [`ClipService::poll_once`], the work itself
+//! [`ClipService::follow`]; the loop around the rounds is the one every job runs (`rounds`).
 
 use std::future::Future;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use crate::app::crypto::MasterKey;
 use crate::app::outbound::OutboundPolicy;
 use crate::metrics::ClipMetrics;
 use crate::opusclip::{ClientConfig, OpusClipClient, RateQuota};
+use crate::worker::rounds::{OnStop, Round, run_rounds};
 
 #[derive(Args, Debug, Clone)]
 pub struct ClipArgs {
@@ -94,25 +97,18 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tracing::info!("clip poller started");
-    tokio::pin!(shutdown);
-    loop {
-        let round = tokio::select! {
-            _ = &mut shutdown => break,
-            round = service.poll_once(&db) => round,
-        };
-        let pause = match round {
-            Ok(steps) if !steps.is_empty() => Duration::ZERO,
-            Ok(_) => tick,
+    let (db, service) = (&db, &service);
+    run_rounds(shutdown, tick, OnStop::CancelRound, move || async move {
+        match service.poll_once(db).await {
+            Ok(steps) if !steps.is_empty() => Round::Busy,
+            Ok(_) => Round::Idle,
             Err(err) => {
                 tracing::error!(error = %err, "clip poll round failed");
-                tick
+                Round::Idle
             }
-        };
-        tokio::select! {
-            _ = &mut shutdown => break,
-            _ = tokio::time::sleep(pause) => {}
         }
-    }
+    })
+    .await;
     tracing::info!("clip poller stopped");
     Ok(())
 }

@@ -14,6 +14,7 @@
 
 pub mod clips;
 pub mod publisher;
+mod rounds;
 
 use std::future::Future;
 use std::time::Duration;
@@ -26,6 +27,7 @@ use renum_db::{Access, Db, OrgScope};
 
 use crate::app::outbound::OutboundPolicy;
 use crate::metrics::WorkerMetrics;
+use rounds::{OnStop, Round, run_rounds};
 
 pub use publisher::{AnyPublisher, LogPublisher, PublishError, Publisher, WebhookPublisher};
 
@@ -350,21 +352,23 @@ impl<P: Publisher> Worker<P> {
     /// takes the posts over).
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         tracing::info!(worker = %self.id, "publishing worker started");
-        tokio::pin!(shutdown);
-        loop {
-            let pause = match self.try_run_once().await {
-                Ok(outcome) if !outcome.is_idle() => Duration::ZERO,
-                Ok(_) => self.config.poll,
-                Err(err) => {
-                    tracing::error!(error = %format!("{err:#}"), "publishing round failed");
-                    self.config.poll
+        let worker = &self;
+        run_rounds(
+            shutdown,
+            self.config.poll,
+            OnStop::FinishRound,
+            move || async move {
+                match worker.try_run_once().await {
+                    Ok(outcome) if !outcome.is_idle() => Round::Busy,
+                    Ok(_) => Round::Idle,
+                    Err(err) => {
+                        tracing::error!(error = %format!("{err:#}"), "publishing round failed");
+                        Round::Idle
+                    }
                 }
-            };
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = tokio::time::sleep(pause) => {}
-            }
-        }
+            },
+        )
+        .await;
         tracing::info!(worker = %self.id, "publishing worker stopped");
         Ok(())
     }
