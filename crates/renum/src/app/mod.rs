@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clips;
 pub mod crypto;
 mod error;
+pub mod health;
 pub mod organization;
 pub mod outbound;
 pub mod passwords;

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::health;
 use crate::http::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -46,23 +47,20 @@ fn readiness(
 #[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "health",
     responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Readiness>) {
-    match renum_db::migrate::status(&state.db).await {
-        Ok(statuses) => {
-            let newer = renum_db::migrate::newer(&statuses);
-            if renum_db::migrate::is_current(&statuses) {
-                readiness(StatusCode::OK, "ready", newer)
-            } else {
-                readiness(StatusCode::SERVICE_UNAVAILABLE, "migrations pending", newer)
-            }
+    match health::readiness(&state.db).await {
+        health::Readiness::Ready { newer_migrations } => {
+            readiness(StatusCode::OK, "ready", newer_migrations)
         }
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            readiness(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable",
-                Vec::new(),
-            )
-        }
+        health::Readiness::MigrationsPending { newer_migrations } => readiness(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "migrations pending",
+            newer_migrations,
+        ),
+        health::Readiness::DatabaseUnreachable => readiness(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable",
+            Vec::new(),
+        ),
     }
 }
 
