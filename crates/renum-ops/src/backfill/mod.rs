@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use renum_db::ids::UserId;
 use renum_db::sql_types::Timestamp;
-use renum_db::{Db, Tx};
+use renum_db::{Db, Engine, Tx};
 use renum_db::{Error, Result};
 
 /// The backfills this binary ships.
@@ -60,23 +60,27 @@ pub struct Batch {
     pub rows: u64,
 }
 
-/// The checkpoint, if the backfill ever started (read only: dry runs use it).
-pub async fn checkpoint(db: &Db, b: Backfill) -> Result<Option<Checkpoint>> {
-    let q = queries::checkpoint::GET;
-    let row: Option<(Option<String>, i64, Option<Timestamp>)> = match db {
-        Db::Postgres(pool) => {
-            sqlx::query_as(q)
-                .bind(b.name())
-                .fetch_optional(pool)
-                .await?
-        }
-        Db::Sqlite(pool) => {
-            sqlx::query_as(q)
-                .bind(b.name())
-                .fetch_optional(pool)
-                .await?
+/// Runs `$body` with `$x` bound to what the `Db` or `Tx` holds for its engine (a pool, a
+/// transaction). The body is compiled once per engine, so it is written once: renum-db's
+/// `on_engine!` for the backfill, whose SQL is its own catalogue (`queries`) and whose one
+/// engine-specific statement is picked by `Engine` beforehand.
+macro_rules! per_engine {
+    ($value:expr, $holder:ident, |$x:ident| $body:expr) => {
+        match $value {
+            $holder::Postgres($x) => $body,
+            $holder::Sqlite($x) => $body,
         }
     };
+}
+
+/// The checkpoint, if the backfill ever started (read only: dry runs use it).
+pub async fn checkpoint(db: &Db, b: Backfill) -> Result<Option<Checkpoint>> {
+    let row: Option<(Option<String>, i64, Option<Timestamp>)> = per_engine!(db, Db, |pool| {
+        sqlx::query_as(queries::checkpoint::GET)
+            .bind(b.name())
+            .fetch_optional(pool)
+            .await?
+    });
     Ok(row.map(|(last_key, rows_done, finished_at)| Checkpoint {
         last_key,
         rows_done,
@@ -86,22 +90,25 @@ pub async fn checkpoint(db: &Db, b: Backfill) -> Result<Option<Checkpoint>> {
 
 /// Creates the empty checkpoint of a first run (no-op when it exists).
 pub async fn start(db: &Db, b: Backfill) -> Result<()> {
-    let q = queries::checkpoint::START;
+    mark(db, b, queries::checkpoint::START).await
+}
+
+/// Marks the backfill finished (a later run finds nothing left and says so).
+pub async fn finish(db: &Db, b: Backfill) -> Result<()> {
+    mark(db, b, queries::checkpoint::FINISH).await
+}
+
+/// Runs a checkpoint statement that takes the backfill's name and the time.
+async fn mark(db: &Db, b: Backfill, sql: &'static str) -> Result<()> {
     let now = Timestamp::now();
-    match db {
-        Db::Postgres(pool) => sqlx::query(q)
+    per_engine!(db, Db, |pool| {
+        sqlx::query(sql)
             .bind(b.name())
             .bind(now)
             .execute(pool)
             .await
-            .map(|_| ())?,
-        Db::Sqlite(pool) => sqlx::query(q)
-            .bind(b.name())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())?,
-    };
+            .map(drop)?
+    });
     Ok(())
 }
 
@@ -110,20 +117,18 @@ pub async fn remaining(db: &Db, b: Backfill, after: Option<&str>) -> Result<i64>
     let Backfill::UsersEmailDomain = b;
     let after = user_key(after)?;
     let sql = queries::users_email_domain::REMAINING;
-    Ok(match db {
-        Db::Postgres(pool) => sqlx::query_scalar(sql).bind(after).fetch_one(pool).await?,
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).bind(after).fetch_one(pool).await?,
-    })
+    Ok(per_engine!(db, Db, |pool| {
+        sqlx::query_scalar(sql).bind(after).fetch_one(pool).await?
+    }))
 }
 
 /// Rows the backfill would change (what a dry run reports).
 pub async fn pending(db: &Db, b: Backfill) -> Result<i64> {
     let Backfill::UsersEmailDomain = b;
     let sql = queries::users_email_domain::PENDING;
-    Ok(match db {
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
-    })
+    Ok(per_engine!(db, Db, |pool| {
+        sqlx::query_scalar(sql).fetch_one(pool).await?
+    }))
 }
 
 /// Fills the next `size` keys after `after` and moves the checkpoint, in one transaction;
@@ -139,92 +144,43 @@ pub async fn next_batch(
     use queries::users_email_domain as q;
     let after = user_key(after)?;
     let now = Timestamp::now();
-    let mut tx = db.begin().await?;
-    let batch = match &mut tx {
-        Tx::Postgres(tx) => {
-            let end: Option<UserId> = sqlx::query_scalar(q::BATCH_END)
-                .bind(after)
-                .bind(size)
-                .fetch_optional(&mut **tx)
-                .await?;
-            match end {
-                None => None,
-                Some(end) => {
-                    let rows = sqlx::query(q::apply::POSTGRES)
-                        .bind(after)
-                        .bind(end)
-                        .execute(&mut **tx)
-                        .await?
-                        .rows_affected();
-                    let key = end.to_string();
-                    sqlx::query(cp::SAVE)
-                        .bind(b.name())
-                        .bind(&key)
-                        .bind(rows as i64)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                    Some(Batch {
-                        last_key: key,
-                        rows,
-                    })
-                }
-            }
-        }
-        Tx::Sqlite(tx) => {
-            let end: Option<UserId> = sqlx::query_scalar(q::BATCH_END)
-                .bind(after)
-                .bind(size)
-                .fetch_optional(&mut **tx)
-                .await?;
-            match end {
-                None => None,
-                Some(end) => {
-                    let rows = sqlx::query(q::apply::SQLITE)
-                        .bind(after)
-                        .bind(end)
-                        .execute(&mut **tx)
-                        .await?
-                        .rows_affected();
-                    let key = end.to_string();
-                    sqlx::query(cp::SAVE)
-                        .bind(b.name())
-                        .bind(&key)
-                        .bind(rows as i64)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                    Some(Batch {
-                        last_key: key,
-                        rows,
-                    })
-                }
-            }
-        }
+    let apply = match db.engine() {
+        Engine::Postgres => q::apply::POSTGRES,
+        Engine::Sqlite => q::apply::SQLITE,
     };
+    let mut tx = db.begin().await?;
+    let batch = per_engine!(&mut tx, Tx, |tx| {
+        let end: Option<UserId> = sqlx::query_scalar(q::BATCH_END)
+            .bind(after)
+            .bind(size)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match end {
+            None => None,
+            Some(end) => {
+                let rows = sqlx::query(apply)
+                    .bind(after)
+                    .bind(end)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
+                let key = end.to_string();
+                sqlx::query(cp::SAVE)
+                    .bind(b.name())
+                    .bind(&key)
+                    .bind(rows as i64)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Some(Batch {
+                    last_key: key,
+                    rows,
+                })
+            }
+        }
+    });
     tx.commit().await?;
     Ok(batch)
-}
-
-/// Marks the backfill finished (a later run finds nothing left and says so).
-pub async fn finish(db: &Db, b: Backfill) -> Result<()> {
-    let q = queries::checkpoint::FINISH;
-    let now = Timestamp::now();
-    match db {
-        Db::Postgres(pool) => sqlx::query(q)
-            .bind(b.name())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())?,
-        Db::Sqlite(pool) => sqlx::query(q)
-            .bind(b.name())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())?,
-    };
-    Ok(())
 }
 
 /// The checkpoint's key as a users key; before the first batch, the nil UUID (below every
