@@ -30,6 +30,7 @@ pub(crate) fn require(
 }
 
 const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+const CONFIGURE_INTEGRATIONS: &str = "only the owner or an admin can configure integrations";
 
 pub async fn get(conn: &mut Conn, caller: &Caller) -> Result<OrganizationRow, AppError> {
     Ok(conn.organization(&caller.scope).get().await?)
@@ -269,11 +270,7 @@ pub async fn set_opusclip_key(
     api_key: &str,
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
-    require(
-        caller,
-        MANAGERS,
-        "only the owner or an admin can configure integrations",
-    )?;
+    require(caller, MANAGERS, CONFIGURE_INTEGRATIONS)?;
     let api_key = api_key.trim();
     validate::line("api_key", api_key)?;
     if api_key.is_empty() || api_key.len() > 512 {
@@ -281,19 +278,7 @@ pub async fn set_opusclip_key(
     }
     let org_id = caller.scope.organization_id();
     let ciphertext = key.encrypt(api_key.as_bytes(), org_id.0.as_bytes());
-    let mut tx = db.begin().await?;
-    tx.organization(&caller.scope)
-        .set_opusclip_key_ciphertext(Some(&ciphertext))
-        .await?;
-    audit(
-        &mut tx,
-        AuthEventKind::OpusclipKeySet,
-        AuditEvent::of(caller),
-        meta,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    store_opusclip_key(db, caller, Some(&ciphertext), meta).await
 }
 
 pub async fn remove_opusclip_key(
@@ -301,22 +286,27 @@ pub async fn remove_opusclip_key(
     caller: &Caller,
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
-    require(
-        caller,
-        MANAGERS,
-        "only the owner or an admin can configure integrations",
-    )?;
+    require(caller, MANAGERS, CONFIGURE_INTEGRATIONS)?;
+    store_opusclip_key(db, caller, None, meta).await
+}
+
+/// Sets (`Some`) or removes (`None`) the key's ciphertext and audits which it was, in one
+/// transaction: setting and removing differ only in the value and the event.
+async fn store_opusclip_key(
+    db: &Db,
+    caller: &Caller,
+    ciphertext: Option<&[u8]>,
+    meta: &ClientMeta,
+) -> Result<(), AppError> {
+    let kind = match ciphertext {
+        Some(_) => AuthEventKind::OpusclipKeySet,
+        None => AuthEventKind::OpusclipKeyRemoved,
+    };
     let mut tx = db.begin().await?;
     tx.organization(&caller.scope)
-        .set_opusclip_key_ciphertext(None)
+        .set_opusclip_key_ciphertext(ciphertext)
         .await?;
-    audit(
-        &mut tx,
-        AuthEventKind::OpusclipKeyRemoved,
-        AuditEvent::of(caller),
-        meta,
-    )
-    .await?;
+    audit(&mut tx, kind, AuditEvent::of(caller), meta).await?;
     tx.commit().await?;
     Ok(())
 }
