@@ -1,3 +1,6 @@
+//! `api_logs` rows: one inbound or outbound HTTP call. The organization and user are
+//! optional (a failed sign-in has neither), and the bodies arrive already redacted.
+
 use serde::Serialize;
 
 use crate::enums::{Direction, HttpMethod};

@@ -1,3 +1,6 @@
+//! `auth_events`, the append-only authentication audit trail: what an entry records, and
+//! the recent failed sign-ins the per-account throttle reads back.
+
 use crate::enums::AuthEventKind;
 use crate::ids::{AuthEventId, OrganizationId, UserId};
 use crate::sql_types::{JsonValue, Timestamp};

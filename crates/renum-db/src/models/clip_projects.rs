@@ -1,3 +1,6 @@
+//! `clip_projects` rows: one OpusClip project of a source video, its stage, status and poll
+//! schedule (`next_poll_at`, `attempts`, `last_error`) as the clip poller advances it.
+
 use serde::Serialize;
 
 use crate::enums::ClipProjectStatus;

@@ -1,3 +1,6 @@
+//! `organizations` rows: the tenant itself. The OpusClip key is held only as ciphertext,
+//! and the name and plan are the only fields an update may change.
+
 use serde::Serialize;
 
 use crate::enums::Plan;

@@ -1,3 +1,7 @@
+//! `posts` rows (one scheduled publication of a video on one platform, with the scheduler's
+//! lease kept out of the API), and `PostWithVideo`, a post with its video's summary read in
+//! one query for the calendar and feed.
+
 use serde::Serialize;
 
 use crate::enums::{ModuleType, Platform, PostStatus, VideoStatus};

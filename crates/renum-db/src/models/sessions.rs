@@ -1,3 +1,6 @@
+//! `sessions` rows, kept by token hash (never the token), and `SessionAuth`, what the
+//! per-request session check returns: the caller, its organization and its role.
+
 use crate::enums::Role;
 use crate::ids::{OrganizationId, SessionId, UserId};
 use crate::sql_types::Timestamp;

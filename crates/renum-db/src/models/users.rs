@@ -1,3 +1,6 @@
+//! `users` rows, whose `Debug` leaves out the password hash, and `UserWithOrganization`
+//! (`GET /v1/me`), read in one query with no secret column.
+
 use serde::Serialize;
 
 use crate::enums::{Plan, Role};

@@ -1,3 +1,6 @@
+//! `videos` rows: source videos and the clips ingested from OpusClip (`ClipInsert`), a
+//! clip being a `clip` video whose parent is its source.
+
 use serde::Serialize;
 
 use crate::enums::{ModuleType, VideoStatus};

@@ -1,3 +1,7 @@
+//! api_logs: `ApiLogs` writes records (global, as a record may have no organization; one
+//! statement per batch on both engines) and `OrgApiLogs` lists the caller's organization's
+//! records, newest first with keyset pages and filters.
+
 use serde::Serialize;
 
 use crate::catalogue;

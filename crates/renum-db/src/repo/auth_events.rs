@@ -1,3 +1,7 @@
+//! The authentication audit trail: appending an event, and reading an account's recent
+//! failed sign-ins for the throttle. Global, because failed sign-ins belong to no
+//! organization.
+
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
 use crate::models::{AuthEventInsert, SigninFailure};

@@ -1,3 +1,8 @@
+//! clip_projects: `ClipProjects`, the caller's organization's projects (advance, complete
+//! and fail are guarded by `status = 'processing'`, so the poller and the webhook cannot both
+//! apply one outcome), and `ClipPoller`, the poller's cross-organization claim and the
+//! webhook's lookup by id.
+
 use crate::db::{Executor, on_engine};
 use crate::error::{Error, Result};
 use crate::ids::{ClipProjectId, OrganizationId, VideoId};

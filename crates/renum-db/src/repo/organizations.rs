@@ -1,3 +1,7 @@
+//! organizations: `Organizations` creates one at signup, the only unscoped statement on the
+//! table; `Organization` is the caller's own (settings, the OpusClip key, and what deletion
+//! does to its sessions, scheduled posts and running clip projects).
+
 use crate::db::{Executor, on_engine};
 use crate::error::{Error, Result};
 use crate::models::{OrganizationInsert, OrganizationRow, OrganizationUpdate};

@@ -1,3 +1,7 @@
+//! posts of the caller's organization: CRUD, the calendar and feed (posts with their videos
+//! in one keyset-paged statement), and the rules a video's deletion checks against its
+//! posts.
+
 use crate::db::{Executor, on_engine};
 use crate::enums::{Platform, PostStatus};
 use crate::error::{Error, Result};

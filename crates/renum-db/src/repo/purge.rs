@@ -1,3 +1,7 @@
+//! Hard deletion, after the grace period, of soft-deleted organizations (their child tables
+//! emptied in FK order) and members (deleted, or anonymized when they authored rows), in
+//! bounded batches so no statement holds locks for long. Run by `renum purge-deleted`.
+
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
 use crate::ids::{OrganizationId, UserId};

@@ -1,3 +1,7 @@
+//! sessions: issuing, the per-request check by token hash, touching and revoking. Global,
+//! because a session is looked up before any organization is known; the check's answer
+//! names the organization.
+
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};

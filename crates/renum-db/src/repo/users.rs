@@ -1,3 +1,6 @@
+//! users: `Users`, the caller's organization's members (soft-deleted ones invisible), and
+//! `Accounts`, the sign-in lookup by email that precedes any scope.
+
 use crate::db::{Executor, on_engine};
 use crate::error::{Error, Result};
 use crate::ids::UserId;

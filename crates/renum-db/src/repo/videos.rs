@@ -1,3 +1,7 @@
+//! videos of the caller's organization: the library (keyset pages, filters), clips ingested
+//! once per organization, the status moves guarded by the expected current status, and
+//! deletion.
+
 use crate::db::{Executor, on_engine};
 use crate::enums::{ModuleType, VideoStatus};
 use crate::error::{Error, Result};
