@@ -5,29 +5,24 @@
 //! `cargo bench -p renum-db --bench insert_strategies`.
 use std::time::Instant;
 
-use renum_db::enums::{Direction, HttpMethod};
 use renum_db::models::ApiLogInsert;
 use renum_db::sql_types::{Json, Timestamp};
-use renum_db::testing::TestDb;
+use renum_db::testing::{TestDb, sample_api_log};
 use renum_db::{Access, Db, Engine};
 use serde_json::json;
 
+/// A typical inbound record (as `renum bench`'s): ids, a route template, a small response body.
 fn sample(n: usize) -> ApiLogInsert {
     ApiLogInsert {
         organization_id: Some(renum_db::ids::OrganizationId::new()),
-        direction: Direction::Inbound,
-        service: "renum".to_owned(),
         endpoint: "/v1/videos/{id}".to_owned(),
-        method: HttpMethod::Get,
-        status_code: Some(200),
         duration_ms: 3.25,
         request_id: Some(format!("bench-{n:09}")),
         user_id: Some(renum_db::ids::UserId::new()),
-        request_body: None,
         response_body: Some(Json(
             json!({"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "title": "Launch video", "status": "ready", "duration_seconds": 94.5}),
         )),
-        created_at: Timestamp::now(),
+        ..sample_api_log(Timestamp::now())
     }
 }
 

@@ -6,9 +6,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::enums::{Plan, Role};
-use crate::ids::{OrganizationId, UserId};
-use crate::models::{OrganizationInsert, OrganizationRow, UserInsert, UserRow};
+use crate::enums::{Direction, HttpMethod, Plan, Platform, PostStatus, Role};
+use crate::ids::{OrganizationId, PostId, UserId};
+use crate::models::{
+    ApiLogInsert, OrganizationInsert, OrganizationRow, PostInsert, UserInsert, UserRow, VideoInsert,
+};
+use crate::sql_types::{StringList, Timestamp};
 use crate::{Access, Db, Engine, OrgScope};
 
 /// The admin URL of the test server; `scripts/test` creates this role.
@@ -191,6 +194,59 @@ pub async fn tenant(db: &Db, slug: &str) -> Tenant {
         .unwrap();
     tx.commit().await.unwrap();
     Tenant { org, owner, scope }
+}
+
+/// One video of `user` and `n` TikTok posts of it scheduled at `due` (in the past, they are
+/// the publishing worker's work), in one transaction; the posts' ids in insertion order.
+pub async fn scheduled_posts(
+    db: &Db,
+    scope: &OrgScope,
+    user: UserId,
+    n: usize,
+    due: Timestamp,
+) -> Vec<PostId> {
+    let mut tx = db.begin().await.unwrap();
+    let video = tx
+        .videos(scope)
+        .insert(&VideoInsert::new(user, "clip"))
+        .await
+        .unwrap();
+    let mut ids = Vec::with_capacity(n);
+    for _ in 0..n {
+        let post = PostInsert {
+            id: PostId::new(),
+            video_id: video.id,
+            created_by: user,
+            platform: Platform::Tiktok,
+            description: "d".into(),
+            hashtags: StringList::default(),
+            scheduled_at: due,
+            status: PostStatus::Scheduled,
+        };
+        ids.push(tx.posts(scope).insert(&post).await.unwrap().id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// An api_logs record: an inbound `GET /v1/videos` answered 200 in 1.5 ms, with no
+/// organization, user, request id or bodies. Tests spell only what they look at:
+/// `ApiLogInsert { request_id: Some(..), ..sample_api_log(at) }`.
+pub fn sample_api_log(created_at: Timestamp) -> ApiLogInsert {
+    ApiLogInsert {
+        organization_id: None,
+        direction: Direction::Inbound,
+        service: "renum".to_owned(),
+        endpoint: "/v1/videos".to_owned(),
+        method: HttpMethod::Get,
+        status_code: Some(200),
+        duration_ms: 1.5,
+        request_id: None,
+        user_id: None,
+        request_body: None,
+        response_body: None,
+        created_at,
+    }
 }
 
 /// Runs one raw statement (tests only: the product's SQL lives in the catalogue) and

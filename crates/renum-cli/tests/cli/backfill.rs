@@ -5,11 +5,11 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::process::{command, renum};
-use renum_db::enums::{Plan, Role};
-use renum_db::ids::{OrganizationId, UserId};
-use renum_db::models::{OrganizationInsert, UserInsert};
-use renum_db::testing::TestDb;
-use renum_db::{Access, Db, Engine, OrgScope};
+use renum_db::enums::Role;
+use renum_db::ids::UserId;
+use renum_db::models::UserInsert;
+use renum_db::testing::{TestDb, tenant};
+use renum_db::{Access, Db, Engine};
 
 const USERS: i64 = 300;
 
@@ -20,22 +20,13 @@ async fn scalar(db: &Db, sql: &'static str) -> i64 {
     }
 }
 
-/// 300 users whose email_domain is null, as rows written before its migration would be.
+/// 300 users (an owner and 299 members) whose email_domain is null, as rows written before
+/// its migration would be.
 async fn users_from_before_the_migration(db: &Db) {
+    let acme = tenant(db, "acme").await;
     let mut tx = db.begin().await.unwrap();
-    let org = tx
-        .organizations()
-        .insert(&OrganizationInsert {
-            id: OrganizationId::new(),
-            name: "Acme".into(),
-            slug: "acme".into(),
-            plan: Plan::Free,
-        })
-        .await
-        .unwrap();
-    let scope = OrgScope::trusted(org.id);
-    for i in 0..USERS {
-        tx.users(&scope)
+    for i in 1..USERS {
+        tx.users(&acme.scope)
             .insert(&UserInsert {
                 id: UserId::new(),
                 email: format!("member{i}@team{}.example", i % 7),
@@ -47,12 +38,7 @@ async fn users_from_before_the_migration(db: &Db) {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let clear = "UPDATE users SET email_domain = NULL";
-    match db {
-        Db::Postgres(pool) => sqlx::query(clear).execute(pool).await.map(|_| ()),
-        Db::Sqlite(pool) => sqlx::query(clear).execute(pool).await.map(|_| ()),
-    }
-    .unwrap();
+    renum_db::raw!(db, "UPDATE users SET email_domain = NULL").unwrap();
 }
 
 const FILLED: &str = "SELECT count(*) FROM users WHERE email_domain IS NOT NULL";

@@ -2,10 +2,8 @@
 
 use std::process::Output;
 
-use renum_db::enums::{Direction, HttpMethod};
-use renum_db::models::ApiLogInsert;
 use renum_db::sql_types::Timestamp;
-use renum_db::testing::TestDb;
+use renum_db::testing::{TestDb, sample_api_log};
 use renum_db::{Access, Db, Engine};
 
 async fn renum(url: &str, args: &[&str], retention: Option<&str>) -> Output {
@@ -31,20 +29,7 @@ fn days_ago(days: i64) -> Timestamp {
 async fn insert_aged(db: &Db, ages_in_days: &[i64]) {
     let batch: Vec<_> = ages_in_days
         .iter()
-        .map(|&days| ApiLogInsert {
-            organization_id: None,
-            direction: Direction::Inbound,
-            service: "renum".into(),
-            endpoint: "/v1/videos".into(),
-            method: HttpMethod::Get,
-            status_code: Some(200),
-            duration_ms: 1.0,
-            request_id: None,
-            user_id: None,
-            request_body: None,
-            response_body: None,
-            created_at: days_ago(days),
-        })
+        .map(|&days| sample_api_log(days_ago(days)))
         .collect();
     let mut conn = db.conn().await.unwrap();
     conn.api_logs().insert_batch(&batch).await.unwrap();

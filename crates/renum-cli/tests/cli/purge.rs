@@ -2,38 +2,18 @@
 //! period; members are deleted or anonymized; live data is untouched.
 
 use indicatif::ProgressBar;
-use renum_db::enums::{ModuleType, Plan, Platform, PostStatus, Role};
-use renum_db::ids::{OrganizationId, PostId, UserId};
-use renum_db::models::{OrganizationInsert, PostInsert, UserInsert, VideoInsert};
+use renum_db::enums::{ModuleType, Platform, PostStatus, Role};
+use renum_db::ids::{PostId, UserId};
+use renum_db::models::{PostInsert, UserInsert, VideoInsert};
 use renum_db::sql_types::{StringList, Timestamp};
-use renum_db::testing::TestDb;
+use renum_db::testing::{self, Tenant, TestDb};
 use renum_db::{Access, Db, Engine, OrgScope};
 use renum_ops::cli::purge_deleted::purge;
 
+/// A tenant with a row at every FK level below it.
 async fn tenant(db: &Db, slug: &str) -> (OrgScope, UserId) {
+    let Tenant { owner, scope, .. } = testing::tenant(db, slug).await;
     let mut tx = db.begin().await.unwrap();
-    let org = tx
-        .organizations()
-        .insert(&OrganizationInsert {
-            id: OrganizationId::new(),
-            name: slug.into(),
-            slug: slug.into(),
-            plan: Plan::Free,
-        })
-        .await
-        .unwrap();
-    let scope = OrgScope::trusted(org.id);
-    let owner = tx
-        .users(&scope)
-        .insert(&UserInsert {
-            id: UserId::new(),
-            email: format!("owner@{slug}.example"),
-            password_hash: "h".into(),
-            full_name: "Owner".into(),
-            role: Role::Owner,
-        })
-        .await
-        .unwrap();
     // A source video, a clip of it, a clip of the clip, and a post: every FK level.
     let source = tx
         .videos(&scope)

@@ -6,7 +6,7 @@ use renum_db::ids::UserId;
 use renum_db::models::ApiLogInsert;
 use renum_db::retention::{self, PurgeProgress, PurgeReport};
 use renum_db::sql_types::{Json, Timestamp};
-use renum_db::testing::TestDb;
+use renum_db::testing::{TestDb, sample_api_log};
 use renum_db::{Db, Engine};
 use serde_json::json;
 
@@ -21,18 +21,8 @@ fn at(s: &str) -> Timestamp {
 
 fn record(created_at: Timestamp, n: usize) -> ApiLogInsert {
     ApiLogInsert {
-        organization_id: None,
-        direction: Direction::Inbound,
-        service: "renum".into(),
-        endpoint: "/v1/videos".into(),
-        method: HttpMethod::Get,
-        status_code: Some(200),
-        duration_ms: 1.5,
         request_id: Some(format!("req-{n}")),
-        user_id: None,
-        request_body: None,
-        response_body: None,
-        created_at,
+        ..sample_api_log(created_at)
     }
 }
 

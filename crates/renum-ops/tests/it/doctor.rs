@@ -11,7 +11,7 @@ use renum_db::sql_types::{StringList, Timestamp};
 use renum_db::{Access, Db, Engine};
 use renum_ops::doctor::{self, Finding, Options, Severity};
 
-use renum_db::testing::{Tenant, TestDb, tenant};
+use renum_db::testing::{Tenant, TestDb, sample_api_log, tenant};
 
 fn repo_file(path: &str) -> String {
     std::fs::read_to_string(
@@ -122,17 +122,7 @@ both_engines! {
         let mut conn = t.db.conn().await.unwrap();
         conn.api_logs().insert(&ApiLogInsert {
             organization_id: Some(OrganizationId::new()),
-            direction: renum_db::enums::Direction::Inbound,
-            service: "api".into(),
-            endpoint: "/v1/videos".into(),
-            method: renum_db::enums::HttpMethod::Get,
-            status_code: Some(200),
-            duration_ms: 1.5,
-            request_id: None,
-            user_id: None,
-            request_body: None,
-            response_body: None,
-            created_at: Timestamp::now(),
+            ..sample_api_log(Timestamp::now())
         }).await.unwrap();
         let findings = examine(t).await;
         assert_found(&findings, Severity::Warning, "orphan_rows", "api_logs -> organizations");

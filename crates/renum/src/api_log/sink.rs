@@ -502,27 +502,17 @@ fn json_bytes(v: &serde_json::Value) -> usize {
 #[cfg(test)]
 mod tests {
     use renum_db::Engine;
-    use renum_db::enums::{Direction, HttpMethod};
     use renum_db::sql_types::{Json, Timestamp};
-    use renum_db::testing::TestDb;
+    use renum_db::testing::{TestDb, sample_api_log};
     use serde_json::json;
 
     use super::*;
 
     fn record(n: usize) -> ApiLogInsert {
         ApiLogInsert {
-            organization_id: None,
-            direction: Direction::Inbound,
-            service: "renum".into(),
-            endpoint: "/v1/videos/{id}".into(),
-            method: HttpMethod::Get,
-            status_code: Some(200),
-            duration_ms: 0.5,
             request_id: Some(format!("{n:06}")),
-            user_id: None,
-            request_body: None,
             response_body: Some(Json(json!({"n": n}))),
-            created_at: Timestamp::now(),
+            ..sample_api_log(Timestamp::now())
         }
     }
 

@@ -1,10 +1,10 @@
 //! The organization, its members' roles, the OpusClip key, and deletion.
 
 use renum_db::Access;
-use renum_db::enums::{Platform, PostStatus};
-use renum_db::ids::{OrganizationId, PostId, UserId};
-use renum_db::models::{PostInsert, VideoInsert};
-use renum_db::sql_types::{StringList, Timestamp};
+use renum_db::enums::PostStatus;
+use renum_db::ids::{OrganizationId, UserId};
+use renum_db::sql_types::Timestamp;
+use renum_db::testing::scheduled_posts;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -108,14 +108,7 @@ api_test! {
         let member_token = signin(app, "m@example.com").await;
         let scope = renum_db::OrgScope::trusted(owner.organization_id.parse::<OrganizationId>().unwrap());
         let user_id: UserId = owner.user_id.parse().unwrap();
-        let mut conn = app.db().conn().await.unwrap();
-        let video = conn.videos(&scope).insert(&VideoInsert::new(user_id, "v")).await.unwrap();
-        let post = conn.posts(&scope).insert(&PostInsert {
-            id: PostId::new(), video_id: video.id, created_by: user_id, platform: Platform::X,
-            description: String::new(), hashtags: StringList::default(), scheduled_at: Timestamp::now(),
-            status: PostStatus::Scheduled,
-        }).await.unwrap();
-        drop(conn);
+        let post = scheduled_posts(app.db(), &scope, user_id, 1, Timestamp::now()).await[0];
 
         let (status, body) = app.call(Method::DELETE, "/v1/organization", Some(&member_token), Some(json!({"confirm_slug": owner.slug}))).await;
         assert_eq!(error_code(status, &body, StatusCode::FORBIDDEN), "forbidden");
@@ -131,7 +124,7 @@ api_test! {
         let (status, _) = app.call(Method::POST, "/v1/auth/signin", None, Some(json!({"email": owner.email, "password": owner.password}))).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a deleted organization's users cannot sign in");
         let mut conn = app.db().conn().await.unwrap();
-        assert_eq!(conn.posts(&scope).get(post.id).await.unwrap().status, PostStatus::Cancelled);
+        assert_eq!(conn.posts(&scope).get(post).await.unwrap().status, PostStatus::Cancelled);
     }
 
     async fn members_are_listed_with_keyset_pages(app) {

@@ -10,10 +10,11 @@ use renum::api_log::{ApiLogSink, SinkConfig};
 use renum::app::outbound::OutboundPolicy;
 use renum::worker::publisher::{DEFAULT_TOLERANCE, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify};
 use renum::worker::{PublishError, Publisher, WebhookPublisher, Worker, WorkerConfig};
-use renum_db::enums::{Platform, PostStatus};
+use renum_db::enums::PostStatus;
 use renum_db::ids::{OrganizationId, PostId, UserId};
-use renum_db::models::{PostInsert, PostUpdate, PostWithVideo, VideoInsert};
-use renum_db::sql_types::{StringList, Timestamp};
+use renum_db::models::{PostUpdate, PostWithVideo};
+use renum_db::sql_types::Timestamp;
+use renum_db::testing::scheduled_posts;
 use renum_db::{Access, Db, Engine, OrgScope};
 
 use crate::helpers::{Account, TestApp, count};
@@ -84,27 +85,7 @@ async fn seed_with_owner(app: &TestApp, n: usize) -> (Account, OrgScope, Vec<Pos
     let scope = OrgScope::trusted(acct.organization_id.parse::<OrganizationId>().unwrap());
     let user: UserId = acct.user_id.parse().unwrap();
     let due = Timestamp::from(chrono::Utc::now() - chrono::Duration::minutes(1));
-    let mut tx = app.db().begin().await.unwrap();
-    let video = tx
-        .videos(&scope)
-        .insert(&VideoInsert::new(user, "clip"))
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for _ in 0..n {
-        let post = PostInsert {
-            id: PostId::new(),
-            video_id: video.id,
-            created_by: user,
-            platform: Platform::Tiktok,
-            description: "d".into(),
-            hashtags: StringList::default(),
-            scheduled_at: due,
-            status: PostStatus::Scheduled,
-        };
-        ids.push(tx.posts(&scope).insert(&post).await.unwrap().id);
-    }
-    tx.commit().await.unwrap();
+    let ids = scheduled_posts(app.db(), &scope, user, n, due).await;
     (acct, scope, ids)
 }
 
