@@ -269,6 +269,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::opusclip::sim::sample_command;
 
     #[test]
     fn unknown_fields_and_stages_are_kept() {
@@ -285,35 +286,25 @@ mod tests {
     #[test]
     fn the_create_command_uses_the_api_spelling() {
         let cmd = CreateClipProject {
-            video_url: "https://v.example/a.mp4".into(),
             conclusion_actions: vec![ConclusionAction {
                 kind: ConclusionActionType::Webhook,
                 notify_failure: Some(true),
                 email: None,
                 url: Some("https://h.example/cb".into()),
             }],
-            curation_pref: Some(CurationPref {
-                clip_durations: vec![[30, 60]],
-                topic_keywords: vec!["rust".into()],
-                genre: Some("Podcast".into()),
-                ..Default::default()
-            }),
-            import_pref: Some(ImportPref {
-                source_lang: Some("en".into()),
-                ..Default::default()
-            }),
             render_pref: Some(RenderPref {
                 layout_aspect_ratio: Some(AspectRatio::Portrait),
                 ..Default::default()
             }),
             brand_template_id: Some("preset-fancy-Karaoke".into()),
+            ..sample_command()
         };
         assert_eq!(
             serde_json::to_value(&cmd).unwrap(),
             json!({
-                "videoUrl": "https://v.example/a.mp4",
+                "videoUrl": "https://media.example/talk.mp4",
                 "conclusionActions": [{"type": "WEBHOOK", "notifyFailure": true, "url": "https://h.example/cb"}],
-                "curationPref": {"clipDurations": [[30, 60]], "topicKeywords": ["rust"], "genre": "Podcast"},
+                "curationPref": {"clipDurations": [[30, 60]], "topicKeywords": ["pricing"], "genre": "Podcast"},
                 "importPref": {"sourceLang": "en"},
                 "renderPref": {"layoutAspectRatio": "portrait"},
                 "brandTemplateId": "preset-fancy-Karaoke"

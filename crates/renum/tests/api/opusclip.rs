@@ -8,13 +8,12 @@ use std::time::{Duration, Instant};
 
 use renum::api_log::{ApiLogSink, SinkConfig};
 use renum::app::outbound::OutboundPolicy;
-use renum::opusclip::sim::{Faults, OpusClipSim, STALL_REASON, SimConfig, SimHandle};
-use renum::opusclip::types::{
-    AspectRatio, ConclusionAction, ConclusionActionType, CurationPref, ImportPref, RenderPref,
+use renum::opusclip::sim::{
+    Faults, OpusClipSim, STALL_REASON, SimConfig, SimHandle, sample_command,
 };
+use renum::opusclip::types::{ConclusionAction, ConclusionActionType};
 use renum::opusclip::{
-    ApiKey, ClientConfig, CreateClipProject, Credentials, ErrorKind, Operation, OpusClipClient,
-    RateQuota, Stage,
+    ApiKey, ClientConfig, Credentials, ErrorKind, Operation, OpusClipClient, RateQuota, Stage,
 };
 use renum_db::ids::OrganizationId;
 use renum_db::testing::TestDb;
@@ -67,27 +66,6 @@ fn creds(key: &str) -> Credentials {
     }
 }
 
-fn command() -> CreateClipProject {
-    CreateClipProject {
-        video_url: "https://media.example/talk.mp4".into(),
-        curation_pref: Some(CurationPref {
-            clip_durations: vec![[30, 60]],
-            topic_keywords: vec!["pricing".into()],
-            genre: Some("Podcast".into()),
-            ..Default::default()
-        }),
-        import_pref: Some(ImportPref {
-            source_lang: Some("en".into()),
-            ..Default::default()
-        }),
-        render_pref: Some(RenderPref {
-            layout_aspect_ratio: Some(AspectRatio::Square),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn a_project_runs_through_the_stages_and_exposes_its_clips() {
     let sim = sim(SimConfig {
@@ -98,7 +76,10 @@ async fn a_project_runs_through_the_stages_and_exposes_its_clips() {
     .await;
     let client = client(&sim, |_| {});
     let creds = creds(KEY);
-    let project = client.create_project(&creds, &command()).await.unwrap();
+    let project = client
+        .create_project(&creds, &sample_command())
+        .await
+        .unwrap();
     assert_eq!(project.stage, Stage::Pending);
     assert_eq!(project.id, project.project_id);
     // Unknown fields are kept.
@@ -181,7 +162,10 @@ async fn a_stalled_project_reports_the_providers_reason() {
     .await;
     let client = client(&sim, |_| {});
     let creds = creds(KEY);
-    let project = client.create_project(&creds, &command()).await.unwrap();
+    let project = client
+        .create_project(&creds, &sample_command())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(60)).await;
     let project = client.get_project(&creds, &project.id).await.unwrap();
     assert_eq!(project.stage, Stage::Stalled);
@@ -210,7 +194,7 @@ async fn the_conclusion_webhook_is_called_when_the_project_completes() {
     })
     .await;
     let client = client(&sim, |_| {});
-    let mut cmd = command();
+    let mut cmd = sample_command();
     cmd.conclusion_actions = vec![ConclusionAction {
         kind: ConclusionActionType::Webhook,
         notify_failure: Some(true),
@@ -242,7 +226,7 @@ async fn the_per_key_limit_is_never_exceeded() {
     let a = client(&sim, |c| c.quota = quota);
     let b = client(&sim, |c| c.quota = quota);
     let creds = creds("sim-key-limit");
-    let project = a.create_project(&creds, &command()).await.unwrap();
+    let project = a.create_project(&creds, &sample_command()).await.unwrap();
     let started = Instant::now();
     let tasks: Vec<_> = (0..10)
         .map(|i| {
@@ -286,7 +270,10 @@ async fn a_429_storm_is_waited_out() {
     });
     let creds = creds("sim-key-storm");
     let started = Instant::now();
-    let project = client.create_project(&creds, &command()).await.unwrap();
+    let project = client
+        .create_project(&creds, &sample_command())
+        .await
+        .unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "Retry-After: 1, twice"
@@ -320,7 +307,10 @@ async fn server_errors_are_retried_then_reported() {
         server_errors_next: 2,
         ..Faults::default()
     });
-    let project = client.create_project(&creds, &command()).await.unwrap();
+    let project = client
+        .create_project(&creds, &sample_command())
+        .await
+        .unwrap();
     assert_eq!((sim.stats().server_errors, sim.stats().requests), (2, 3));
 
     sim.set_faults(Faults {
@@ -339,7 +329,7 @@ async fn client_errors_are_not_retried() {
     let sim = sim(SimConfig::default()).await;
     let client = client(&sim, |_| {});
     let err = client
-        .create_project(&creds("wrong-key"), &command())
+        .create_project(&creds("wrong-key"), &sample_command())
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadKey { status: 401 });
@@ -348,13 +338,13 @@ async fn client_errors_are_not_retried() {
         "OpusClip create clip project failed: the API key was refused (HTTP 401)"
     );
     let err = client
-        .create_project(&creds("sim-key-broke"), &command())
+        .create_project(&creds("sim-key-broke"), &sample_command())
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::OutOfCredits);
     let err = client.get_project(&creds(KEY), "Pnope").await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotFound);
-    let mut bad = command();
+    let mut bad = sample_command();
     bad.video_url = "ftp://media.example/x".into();
     let err = client.create_project(&creds(KEY), &bad).await.unwrap_err();
     assert!(
@@ -394,7 +384,7 @@ async fn malformed_bodies_are_reported_and_not_retried() {
         ..Faults::default()
     });
     let err = client
-        .create_project(&creds(KEY), &command())
+        .create_project(&creds(KEY), &sample_command())
         .await
         .unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Malformed(_)), "{err}");
@@ -427,7 +417,10 @@ async fn every_attempt_is_logged_without_the_key() {
         server_errors_next: 1,
         ..Faults::default()
     });
-    let project = client.create_project(&creds, &command()).await.unwrap();
+    let project = client
+        .create_project(&creds, &sample_command())
+        .await
+        .unwrap();
     client.get_project(&creds, &project.id).await.unwrap();
     drop(client);
     writer.shutdown().await;

@@ -30,7 +30,10 @@ use world::Project;
 pub use world::STALL_REASON;
 
 use super::limiter::RateQuota;
-use super::types::{ConclusionActionType, CreateClipProject, Stage};
+use super::types::{
+    AspectRatio, ConclusionActionType, CreateClipProject, CurationPref, ImportPref, RenderPref,
+    Stage,
+};
 
 /// Faults to inject; changeable while running ([`SimHandle::set_faults`]).
 #[derive(Clone, Debug, Default)]
@@ -461,4 +464,28 @@ async fn media(
         format!("SIMULATED MP4 {project_id}.{} {file}", &clip[2..]),
     )
         .into_response()
+}
+
+/// The create command tests send the simulator (or spell the API with): a podcast in English,
+/// cut into 30 to 60 s clips about pricing, rendered square, with no conclusion action. Tests
+/// change what they look at: `CreateClipProject { video_url, ..sample_command() }`.
+pub fn sample_command() -> CreateClipProject {
+    CreateClipProject {
+        video_url: "https://media.example/talk.mp4".into(),
+        curation_pref: Some(CurationPref {
+            clip_durations: vec![[30, 60]],
+            topic_keywords: vec!["pricing".into()],
+            genre: Some("Podcast".into()),
+            ..Default::default()
+        }),
+        import_pref: Some(ImportPref {
+            source_lang: Some("en".into()),
+            ..Default::default()
+        }),
+        render_pref: Some(RenderPref {
+            layout_aspect_ratio: Some(AspectRatio::Square),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
