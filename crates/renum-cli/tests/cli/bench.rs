@@ -9,15 +9,7 @@ use renum_db::Engine;
 use renum_db::testing::TestDb;
 use serde_json::Value;
 
-use crate::process::{command, renum, stdout};
-
-/// A free loopback port (released again for the server to take).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
+use crate::process::{comes_up, command, free_port, renum, stdout};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_runs_end_to_end_and_reports() {
@@ -63,19 +55,7 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         .spawn()
         .expect("start renum serve");
         let client = reqwest::Client::new();
-        let mut up = false;
-        for _ in 0..100 {
-            if client
-                .get(format!("{base}/healthz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let up = comes_up(&client, &format!("{base}/healthz"), Duration::from_secs(10)).await;
         assert!(up, "{engine:?}: the server did not come up");
 
         // The other engine's section and the prose around must come out byte for byte.

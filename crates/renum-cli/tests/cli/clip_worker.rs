@@ -10,18 +10,10 @@ use renum_db::Engine;
 use renum_db::testing::TestDb;
 use serde_json::{Value, json};
 
-use crate::process::command;
+use crate::process::{comes_up, command, free_port, sign_up_ops};
 
 /// 32 zero bytes, base64: both processes must decrypt the same organization key.
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn call(
     http: &reqwest::Client,
@@ -79,24 +71,11 @@ async fn renum_worker_follows_the_projects_renum_serve_started() {
         .unwrap();
     let api = format!("http://{bind}");
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http
-        .get(format!("{api}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "renum serve did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let (status, acct) = call(&http, reqwest::Method::POST, format!("{api}/v1/auth/signup"), None,
-        Some(json!({"email": "ops@example.com", "password": "correct horse battery staple", "full_name": "Ops", "organization_name": "Ops"}))).await;
-    assert_eq!(status, 201, "{acct}");
+    assert!(
+        comes_up(&http, &format!("{api}/readyz"), Duration::from_secs(20)).await,
+        "renum serve did not come up"
+    );
+    let acct = sign_up_ops(&http, &api).await;
     let token = acct["session"]["token"].as_str().unwrap().to_owned();
     let (status, _) = call(
         &http,

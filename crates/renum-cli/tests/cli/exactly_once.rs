@@ -11,16 +11,14 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use renum::worker::publisher::IDEMPOTENCY_HEADER;
-use renum_db::enums::{Platform, PostStatus};
 use renum_db::ids::{OrganizationId, PostId, UserId};
-use renum_db::models::{PostInsert, VideoInsert};
-use renum_db::sql_types::{StringList, Timestamp};
-use renum_db::testing::TestDb;
+use renum_db::sql_types::Timestamp;
+use renum_db::testing::{TestDb, scheduled_posts};
 use renum_db::{Access, Db, Engine, OrgScope};
 use serde_json::json;
 use tokio::sync::{Notify, oneshot};
 
-use crate::process::command;
+use crate::process::{comes_up, command, sign_up_ops};
 
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const POSTS: usize = 1000;
@@ -77,28 +75,7 @@ async fn seed(db: &Db, organization_id: &str, user_id: &str) -> Vec<PostId> {
     let scope = OrgScope::trusted(organization_id.parse::<OrganizationId>().unwrap());
     let user: UserId = user_id.parse().unwrap();
     let due = Timestamp::from(chrono::Utc::now() - chrono::Duration::seconds(1));
-    let mut tx = db.begin().await.unwrap();
-    let video = tx
-        .videos(&scope)
-        .insert(&VideoInsert::new(user, "clip"))
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for _ in 0..POSTS {
-        let post = PostInsert {
-            id: PostId::new(),
-            video_id: video.id,
-            created_by: user,
-            platform: Platform::Tiktok,
-            description: "d".into(),
-            hashtags: StringList::default(),
-            scheduled_at: due,
-            status: PostStatus::Scheduled,
-        };
-        ids.push(tx.posts(&scope).insert(&post).await.unwrap().id);
-    }
-    tx.commit().await.unwrap();
-    ids
+    scheduled_posts(db, &scope, user, POSTS, due).await
 }
 
 async fn scalar(db: &Db, sql: &'static str) -> i64 {
@@ -147,35 +124,14 @@ async fn two_workers_and_a_server_deliver_each_post_once_through_a_sigkill() {
     )];
     let api = format!("http://{bind}");
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http
-        .get(format!("{api}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "renum serve did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert!(
+        comes_up(&http, &format!("{api}/readyz"), Duration::from_secs(30)).await,
+        "renum serve did not come up"
+    );
     for _ in 0..2 {
         processes.push(spawn([&["worker"][..], &common].concat()));
     }
-    let signup = http
-        .post(format!("{api}/v1/auth/signup"))
-        .json(
-            &json!({"email": "ops@example.com", "password": "correct horse battery staple",
-            "full_name": "Ops", "organization_name": "Ops"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signup.status(), 201);
-    let acct: serde_json::Value = signup.json().await.unwrap();
+    let acct = sign_up_ops(&http, &api).await;
     let ids = seed(
         &t.db,
         acct["organization"]["id"].as_str().unwrap(),

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use renum_db::Engine;
 use renum_db::testing::TestDb;
 
-use crate::process::{command, stdout};
+use crate::process::{comes_up, command, free_bind, stdout};
 
 /// Runs the binary with a data directory of its own; `None` when it is still running after
 /// `within` (it started instead of refusing) and was killed.
@@ -42,13 +42,6 @@ fn refusal(out: &Output) -> String {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line: {stderr}");
     lines[0].to_owned()
-}
-
-fn free_bind() -> String {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .to_string()
 }
 
 #[tokio::test]
@@ -100,19 +93,12 @@ async fn postgres_refuses_to_start_without_a_master_key_and_sqlite_uses_its_key_
         .spawn()
         .expect("start renum serve");
     let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("http://{bind}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let up = comes_up(
+        &client,
+        &format!("http://{bind}/healthz"),
+        Duration::from_secs(10),
+    )
+    .await;
     serve.kill().await.unwrap();
     assert!(up, "serve on SQLite without a key did not come up");
     assert!(data.path().join("master.key").exists());

@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::process::command;
+use crate::process::{comes_up, command, free_bind, free_port, sign_up_ops};
 
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 /// Concurrent client loops, each one request at a time: at most this many requests can be in
@@ -169,14 +169,6 @@ fn run(cmd: &mut std::process::Command) {
         "{cmd:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// What one load request got back.
@@ -348,7 +340,7 @@ async fn a_postgres_restart_and_a_five_second_outage_cost_a_few_503s_and_no_log_
     let url = cluster.url();
     let data = tempfile::tempdir().unwrap();
     let server_log = data.path().join("serve.log");
-    let bind = format!("127.0.0.1:{}", free_port());
+    let bind = free_bind();
     let mut serve = command(&url, &["serve", "--bind", &bind])
         .env("RENUM_MASTER_KEY", MASTER_KEY)
         .env("RENUM_DATA_DIR", data.path())
@@ -363,33 +355,12 @@ async fn a_postgres_restart_and_a_five_second_outage_cost_a_few_503s_and_no_log_
         .timeout(CLIENT_TIMEOUT)
         .build()
         .unwrap();
-    let started = Instant::now();
-    while http
-        .get(format!("{api}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "renum serve did not come up: {}",
-            tail(&server_log, 20)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let signup = http
-        .post(format!("{api}/v1/auth/signup"))
-        .json(
-            &json!({"email": "ops@example.com", "password": "correct horse battery staple",
-            "full_name": "Ops", "organization_name": "Ops"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signup.status(), 201);
-    let token = signup.json::<Value>().await.unwrap()["session"]["token"]
+    assert!(
+        comes_up(&http, &format!("{api}/readyz"), Duration::from_secs(30)).await,
+        "renum serve did not come up: {}",
+        tail(&server_log, 20)
+    );
+    let token = sign_up_ops(&http, &api).await["session"]["token"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -13,7 +13,7 @@ use renum_db::{Db, Engine};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use crate::process::command;
+use crate::process::{comes_up, command, free_bind};
 
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const PASSWORD: &str = "correct horse battery staple";
@@ -25,13 +25,6 @@ fn sigterm(pid: u32) {
         .status()
         .expect("run kill");
     assert!(status.success(), "kill -TERM {pid}");
-}
-
-fn free_bind() -> String {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .to_string()
 }
 
 /// The request ids of the answers one client loop got, until the server went away.
@@ -110,19 +103,10 @@ async fn sigterm_under_load_stops_within_the_grace_period_and_logs_every_answer(
     .expect("start renum serve");
     let api = format!("http://{bind}");
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while !http
-        .get(format!("{api}/readyz"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "renum serve did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert!(
+        comes_up(&http, &format!("{api}/readyz"), Duration::from_secs(30)).await,
+        "renum serve did not come up"
+    );
     let signup = http
         .post(format!("{api}/v1/auth/signup"))
         .json(&json!({"email": "stop@example.com", "password": PASSWORD,
