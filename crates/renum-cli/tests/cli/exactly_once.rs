@@ -177,7 +177,7 @@ async fn two_workers_and_a_server_deliver_each_post_once_through_a_sigkill() {
         "SELECT count(*) FROM posts WHERE status = 'published'",
     )
     .await
-        < POSTS as i64
+        < i64::try_from(POSTS).unwrap()
     {
         assert!(
             started.elapsed() < Duration::from_secs(120),
@@ -201,7 +201,7 @@ async fn two_workers_and_a_server_deliver_each_post_once_through_a_sigkill() {
     }
     assert_eq!(
         scalar(&t.db, "SELECT count(*) FROM posts WHERE status = 'published' AND external_post_id LIKE 'ext-%' AND locked_by IS NULL").await,
-        POSTS as i64,
+        i64::try_from(POSTS).unwrap(),
         "each recorded once"
     );
     for mut p in processes {

@@ -44,7 +44,7 @@ async fn two_processes_migrating_one_postgres_database_at_once_apply_each_migrat
         .iter()
         .filter(|m| !m.migration_type.is_down_migration())
         .count();
-    assert_eq!(applied_rows(&t.db).await, embedded as i64);
+    assert_eq!(applied_rows(&t.db).await, i64::try_from(embedded).unwrap());
     t.cleanup().await;
 }
 

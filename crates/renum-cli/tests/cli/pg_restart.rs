@@ -374,7 +374,7 @@ async fn a_postgres_restart_and_a_five_second_outage_cost_a_few_503s_and_no_log_
     }
     let pooled = renum_connections(&url).await;
     assert!(
-        pooled > LOOPS as i64,
+        pooled > i64::try_from(LOOPS).unwrap(),
         "the burst left {pooled} connections: too few for dead idle ones to show"
     );
 

@@ -55,7 +55,7 @@ fn found(rows_affected: u64) -> Result<()> {
 
 /// The key to continue after, when the page came back full.
 fn next_key<T, K>(items: &[T], limit: i64, key: impl Fn(&T) -> K) -> Option<K> {
-    if items.len() as i64 == limit {
+    if i64::try_from(items.len()) == Ok(limit) {
         items.last().map(key)
     } else {
         None

@@ -168,7 +168,9 @@ pub async fn next_batch(
                 sqlx::query(cp::SAVE)
                     .bind(b.name())
                     .bind(&key)
-                    .bind(rows as i64)
+                    .bind(
+                        i64::try_from(rows).expect("a batch changes at most `size` (an i64) rows"),
+                    )
                     .bind(now)
                     .execute(&mut **tx)
                     .await?;

@@ -86,7 +86,7 @@ async fn run_on(db: &renum_db::Db, b: Backfill, args: &BackfillArgs) -> anyhow::
     println!(
         "{}: done, {filled} row(s) filled by this run, {} in all",
         b.name(),
-        done_before + filled as i64
+        done_before.saturating_add_unsigned(filled)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -410,8 +410,8 @@ impl Rows for ApiLogs {
         self.next += 1;
         let rng = &mut self.rng;
         // Row i falls in the i-th slice of the span, so created_at only grows.
-        let slice = (self.span as u128 * i as u128 / self.total as u128) as Micros;
-        let width = (self.span as u128 / self.total as u128).max(1) as Micros;
+        let slice = (self.span as u128 * u128::from(i) / u128::from(self.total)) as Micros;
+        let width = (self.span as u128 / u128::from(self.total)).max(1) as Micros;
         let created_at = self.start + slice + rng.random_range(0..width);
 
         let orgs = &self.world.orgs;
@@ -458,7 +458,7 @@ impl Rows for ApiLogs {
                     endpoint,
                     Value::Str(method),
                     Value::Int(status),
-                    Value::Float(duration as f64 / 1000.0),
+                    Value::Float(f64::from(duration) / 1000.0),
                     request_id(rng),
                     Value::Uuid(user.id),
                     Value::Null,
@@ -502,7 +502,7 @@ impl Rows for ApiLogs {
                     Value::Str(endpoint),
                     Value::Str(method),
                     status.map_or(Value::Null, Value::Int),
-                    Value::Float(duration as f64 / 1000.0),
+                    Value::Float(f64::from(duration) / 1000.0),
                     if rng.random_ratio(1, 2) {
                         request_id(rng)
                     } else {
@@ -529,9 +529,9 @@ impl Rows for ApiLogs {
                     Value::Int(status),
                     // Sign-in verifies an argon2id hash: tens of milliseconds by design.
                     Value::Float(if endpoint == "/healthz" {
-                        rng.random_range(100..2_000) as f64 / 1000.0
+                        f64::from(rng.random_range(100_i32..2_000)) / 1000.0
                     } else {
-                        rng.random_range(25_000..90_000) as f64 / 1000.0
+                        f64::from(rng.random_range(25_000_i32..90_000)) / 1000.0
                     }),
                     request_id(rng),
                     Value::Null,

@@ -299,7 +299,7 @@ fn build_videos(
             )
         };
         let user = rng.random_range(0..org.users.len());
-        let duration_seconds = rng.random_range(1200..36_000) as f64 / 10.0;
+        let duration_seconds = f64::from(rng.random_range(1200_i32..36_000)) / 10.0;
         let processed_at = created_at + rng.random_range(2 * MINUTE..2 * HOUR);
         let script = (module_type != "upload").then(|| {
             (0..rng.random_range(3..6))
@@ -381,13 +381,13 @@ fn build_clip(
     counters: &mut Counters,
 ) -> Video {
     counters.clips += 1;
-    let duration_seconds = rng.random_range(150..900) as f64 / 10.0;
+    let duration_seconds = f64::from(rng.random_range(150_i32..900)) / 10.0;
     let segments: Vec<String> = (0..rng.random_range(2..4))
         .map(|s| {
             format!(
                 r#"{{"start":{:.1},"end":{:.1},"text":"{}"}}"#,
-                s as f64 * 2.5,
-                s as f64 * 2.5 + 2.4,
+                f64::from(s) * 2.5,
+                f64::from(s) * 2.5 + 2.4,
                 pick(rng, words::CAPTION_LINES)
             )
         })
@@ -410,7 +410,7 @@ fn build_clip(
         parent: Some(parent),
         // Spread the sequence over the id space so ids look like the provider's, uniquely.
         opusclip_clip_id: Some(format!("{:016x}", scramble(counters.clips))),
-        score: Some(rng.random_range(400..1000) as f64 / 10.0),
+        score: Some(f64::from(rng.random_range(400_i32..1000)) / 10.0),
         created_at,
         updated_at: created_at,
     }

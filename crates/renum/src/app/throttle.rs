@@ -98,7 +98,9 @@ impl AccountPolicy {
     pub fn lookback(&self) -> (Duration, i64) {
         (
             self.per_source_window.max(self.total_window),
-            self.per_source_failures.max(self.total_failures) as i64 + 1,
+            i64::try_from(self.per_source_failures.max(self.total_failures))
+                .unwrap_or(i64::MAX)
+                .saturating_add(1),
         )
     }
 

@@ -233,13 +233,14 @@ async fn fill(db: &Db, month: Month, rows: u64) -> anyhow::Result<f64> {
     let span_us = (month.next().start() - start)
         .num_microseconds()
         .expect("a month in microseconds fits");
-    let step_us = span_us / (rows as i64 + 1);
+    let signed = |n: u64| i64::try_from(n).expect("a fill has fewer than 2^63 rows");
+    let step_us = span_us / (signed(rows) + 1);
     let started = Instant::now();
     const CHUNK: u64 = 1_000_000;
     let mut n = 0u64;
     while n < rows {
         let count = CHUNK.min(rows - n);
-        let from = start + chrono::Duration::microseconds(n as i64 * step_us);
+        let from = start + chrono::Duration::microseconds(signed(n) * step_us);
         match db {
             Db::Postgres(pool) => {
                 sqlx::query(q::FILL_API_LOGS)
@@ -248,7 +249,7 @@ async fn fill(db: &Db, month: Month, rows: u64) -> anyhow::Result<f64> {
                     .bind(Json(sample_body()))
                     .bind(Timestamp::from(from))
                     .bind(step_us as f64)
-                    .bind(count as i64)
+                    .bind(signed(count))
                     .execute(pool)
                     .await?;
             }
@@ -258,7 +259,7 @@ async fn fill(db: &Db, month: Month, rows: u64) -> anyhow::Result<f64> {
                 while i < count {
                     let batch: Vec<_> = (i..count.min(i + 10_000))
                         .map(|k| {
-                            let at = from + chrono::Duration::microseconds(k as i64 * step_us);
+                            let at = from + chrono::Duration::microseconds(signed(k) * step_us);
                             sample((n + k) as usize, at.into(), org, user)
                         })
                         .collect();
