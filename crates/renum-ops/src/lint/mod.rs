@@ -112,6 +112,12 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
             NodeEnum::IndexStmt(index) => {
                 let on = relname(&index.relation);
                 concurrent = index.concurrent;
+                if no_transaction && !index.if_not_exists {
+                    found.push((
+                        &rules::NOT_RERUNNABLE,
+                        format!("CREATE INDEX {} without IF NOT EXISTS", index.idxname),
+                    ));
+                }
                 st.created_indexes.insert(index.idxname.clone());
                 // A concurrent build takes no lock that blocks reads or writes (and cannot run
                 // beside a SET in one implicit transaction), so it needs no lock_timeout.
@@ -171,6 +177,13 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
             NodeEnum::DropStmt(drop) => {
                 concurrent = drop.concurrent;
                 locks_existing = !drop.concurrent;
+                let index = ObjectType::try_from(drop.remove_type) == Ok(ObjectType::ObjectIndex);
+                if no_transaction && index && !drop.missing_ok {
+                    found.push((
+                        &rules::NOT_RERUNNABLE,
+                        "DROP INDEX without IF EXISTS".to_owned(),
+                    ));
+                }
                 drop_stmt(drop, &st, read_by_code, &mut found);
             }
             NodeEnum::DropdbStmt(db) => {
@@ -221,6 +234,34 @@ pub fn lint(sql: &str, read_by_code: ReadByCode<'_>) -> Result<Vec<Finding>, Str
                     if kind == ReindexObjectType::ReindexObjectTable {
                         table = target;
                     }
+                }
+            }
+            NodeEnum::VacuumStmt(vacuum) => {
+                let full = vacuum.options.iter().any(|o| {
+                    matches!(o.node.as_ref(), Some(NodeEnum::DefElem(d)) if d.defname == "full")
+                });
+                if full {
+                    for rel in &vacuum.rels {
+                        if let Some(NodeEnum::VacuumRelation(r)) = rel.node.as_ref() {
+                            let on = relname(&r.relation);
+                            if !st.created_tables.contains(&on) {
+                                locks_existing = true;
+                                found.push((
+                                    &rules::VACUUM_FULL_OR_CLUSTER,
+                                    format!("VACUUM FULL {on}"),
+                                ));
+                                table = on;
+                            }
+                        }
+                    }
+                }
+            }
+            NodeEnum::ClusterStmt(cluster) => {
+                let on = relname(&cluster.relation);
+                if !st.created_tables.contains(&on) {
+                    locks_existing = true;
+                    found.push((&rules::VACUUM_FULL_OR_CLUSTER, format!("CLUSTER {on}")));
+                    table = on;
                 }
             }
             NodeEnum::TransactionStmt(tx) => {

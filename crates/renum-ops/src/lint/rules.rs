@@ -250,6 +250,26 @@ pub const PREFER_TEXT: Rule = Rule {
     sized: false,
 };
 
+pub const VACUUM_FULL_OR_CLUSTER: Rule = Rule {
+    name: "vacuum-full-or-cluster",
+    why: "VACUUM FULL and CLUSTER rewrite the whole table under an ACCESS EXCLUSIVE lock: no read \
+          or write gets through until the copy is done (and VACUUM cannot run in sqlx's \
+          transaction at all)",
+    instead: "leave bloat to autovacuum, or rebuild online outside migrations (pg_repack; REPACK \
+              CONCURRENTLY from PostgreSQL 19)",
+    sized: true,
+};
+
+pub const NOT_RERUNNABLE: Rule = Rule {
+    name: "prefer-robust-stmts",
+    why: "a `-- no-transaction` migration is not rolled back when it fails: a failed CREATE INDEX \
+          CONCURRENTLY leaves its index behind (INVALID), so the rerun fails on the name, and a \
+          DROP INDEX that already happened fails the rerun too",
+    instead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF EXISTS; after a \
+              failed build, drop the INVALID index `renum doctor` reports before rerunning",
+    sized: false,
+};
+
 pub const IDENTIFIER_TOO_LONG: Rule = Rule {
     name: "identifier-too-long",
     why: "PostgreSQL silently truncates names longer than 63 bytes: the constraint or index then \
@@ -286,5 +306,7 @@ pub const ALL: &[&Rule] = &[
     &PREFER_BIGINT_KEY,
     &PREFER_TIMESTAMPTZ,
     &PREFER_TEXT,
+    &VACUUM_FULL_OR_CLUSTER,
+    &NOT_RERUNNABLE,
     &IDENTIFIER_TOO_LONG,
 ];

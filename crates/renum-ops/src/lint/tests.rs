@@ -91,7 +91,7 @@ fn indexes_on_existing_tables_are_built_concurrently_but_new_tables_need_not() {
         &rules::INDEX_NOT_CONCURRENT,
         "CREATE INDEX posts_status_idx ON posts (status);",
     );
-    let alone = "-- no-transaction\nCREATE INDEX CONCURRENTLY posts_status_idx ON posts (status);";
+    let alone = "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS posts_status_idx ON posts (status);";
     assert!(rules_of(alone).is_empty(), "{:?}", rules_of(alone));
     passes(
         "CREATE TABLE tags (id uuid PRIMARY KEY, name text);\nCREATE INDEX tags_name_idx ON tags (name);",
@@ -133,7 +133,7 @@ fn unique_constraints_need_a_prebuilt_index() {
         "ALTER TABLE posts ADD CONSTRAINT posts_external_post_id_key UNIQUE (external_post_id);",
     );
     // Two migrations: the concurrent build alone outside a transaction, then the constraint.
-    let build = "-- no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY posts_external_post_id_key ON posts (external_post_id);";
+    let build = "-- no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS posts_external_post_id_key ON posts (external_post_id);";
     assert!(rules_of(build).is_empty(), "{:?}", rules_of(build));
     passes(
         "ALTER TABLE posts ADD CONSTRAINT posts_external_post_id_key UNIQUE USING INDEX posts_external_post_id_key;",
@@ -193,7 +193,7 @@ fn every_shipped_postgres_migration_is_clean() {
 
 #[test]
 fn a_concurrent_index_build_needs_no_lock_timeout() {
-    let sql = "-- no-transaction\nCREATE INDEX CONCURRENTLY posts_status_idx ON posts (status);\n";
+    let sql = "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS posts_status_idx ON posts (status);\n";
     assert!(rules_of(sql).is_empty(), "{:?}", rules_of(sql));
     let blocking = "CREATE INDEX posts_status_idx ON posts (status);\n";
     assert!(rules_of(blocking).contains(&"missing-lock-timeout"));
@@ -292,6 +292,11 @@ const FIXTURES: &[(&rules::Rule, &str, &str)] = &[
         "CREATE TABLE tags (id uuid PRIMARY KEY, name text CHECK (char_length(name) <= 40));",
     ),
     (
+        &rules::VACUUM_FULL_OR_CLUSTER,
+        "CLUSTER posts USING posts_pkey;",
+        "CREATE TABLE tags (id uuid PRIMARY KEY);\nCLUSTER tags USING tags_pkey;",
+    ),
+    (
         &rules::IDENTIFIER_TOO_LONG,
         "CREATE TABLE tags (id uuid, CONSTRAINT tags_name_must_be_unique_within_each_organization_for_the_tag_picker UNIQUE (id));",
         "CREATE TABLE tags (id uuid, CONSTRAINT tags_id_key UNIQUE (id));",
@@ -325,6 +330,7 @@ fn every_rule_has_a_fixture_and_a_unique_name() {
         &rules::CONCURRENTLY_IN_TRANSACTION,
         &rules::UNCOMMITTED_TRANSACTION,
         &rules::MISSING_STATEMENT_TIMEOUT,
+        &rules::NOT_RERUNNABLE,
     ];
     for rule in rules::ALL {
         assert!(
@@ -359,6 +365,25 @@ fn concurrent_statements_must_run_alone_outside_a_transaction() {
     ] {
         assert!(rules_of(good).is_empty(), "{good}: {:?}", rules_of(good));
     }
+}
+
+#[test]
+fn a_no_transaction_migration_must_survive_a_rerun() {
+    for (bad, good) in [
+        (
+            "-- no-transaction\nCREATE INDEX CONCURRENTLY posts_status_idx ON posts (status);",
+            "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS posts_status_idx ON posts (status);",
+        ),
+        (
+            "-- no-transaction\nDROP INDEX CONCURRENTLY posts_status_idx;",
+            "-- no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS posts_status_idx;",
+        ),
+    ] {
+        assert_eq!(rules_of(bad), vec![rules::NOT_RERUNNABLE.name], "{bad}");
+        assert!(rules_of(good).is_empty(), "{good}: {:?}", rules_of(good));
+    }
+    // In a transaction a failure rolls everything back: a rerun starts clean.
+    passes("CREATE TABLE tags (id uuid);\nCREATE INDEX tags_id_idx ON tags (id);");
 }
 
 #[test]
