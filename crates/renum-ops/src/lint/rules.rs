@@ -1,8 +1,9 @@
 //! The migration lint's rules: what each one flags, why it hurts on a live table, and the
 //! expand/contract way to get the same result.
 //!
-//! They cover squawk's rules that apply to renum's migrations (docs/MIGRATIONS.md lists the
-//! mapping and those left out), some made more precise for renum (a dropped column or table
+//! They cover squawk's rules that apply to renum's migrations (README.md, "Migration lint",
+//! maps them to squawk's names and says why the others are left out), some made more precise
+//! for renum (a dropped column or table
 //! is flagged only while this binary's catalogue still reads it; `bigint` is asked of
 //! generated keys, not of every counter).
 
