@@ -8,23 +8,8 @@
 use std::collections::HashMap;
 
 use super::Finding;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// Fails the lint.
-    Error,
-    /// Printed; the lint still passes.
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+/// The doctor's two levels, with the same meaning: an error fails the run, a warning is printed.
+pub use crate::doctor::Severity;
 
 /// A table's size as the catalog estimates it ([`super::queries::TABLE_SIZES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

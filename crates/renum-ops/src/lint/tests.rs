@@ -454,30 +454,20 @@ fn severity_follows_the_table_size_only_for_rules_whose_harm_grows_with_it() {
     .into_iter()
     .collect();
     let index = &rules::INDEX_NOT_CONCURRENT;
-    let level = |f: &super::Finding, s| severity(f, s, &threshold).0;
-    assert_eq!(
-        level(&finding_on("tiny", index), Some(&sizes)),
-        Severity::Warning
-    );
-    assert_eq!(
-        level(&finding_on("huge", index), Some(&sizes)),
-        Severity::Error
-    );
-    assert_eq!(
-        level(&finding_on("wide", index), Some(&sizes)),
-        Severity::Error
-    );
-    // A table the database does not have, or no database: today's behaviour.
-    assert_eq!(
-        level(&finding_on("absent", index), Some(&sizes)),
-        Severity::Error
-    );
-    assert_eq!(level(&finding_on("tiny", index), None), Severity::Error);
-    // A lock queue or broken running code does not shrink with the table.
-    assert_eq!(
-        level(&finding_on("tiny", &rules::RENAME), Some(&sizes)),
-        Severity::Error
-    );
+    let cases = [
+        ("tiny", index, Some(&sizes), Severity::Warning),
+        ("huge", index, Some(&sizes), Severity::Error),
+        ("wide", index, Some(&sizes), Severity::Error),
+        // A table the database does not have, or no database: today's behaviour.
+        ("absent", index, Some(&sizes), Severity::Error),
+        ("tiny", index, None, Severity::Error),
+        // A lock queue or broken running code does not shrink with the table.
+        ("tiny", &rules::RENAME, Some(&sizes), Severity::Error),
+    ];
+    for (table, rule, sizes, expected) in cases {
+        let found = severity(&finding_on(table, rule), sizes, &threshold).0;
+        assert_eq!(found, expected, "{} on {table}", rule.name);
+    }
 }
 
 #[test]
