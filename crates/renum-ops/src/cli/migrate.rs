@@ -29,8 +29,11 @@ enum Action {
     /// List migrations as applied / pending / checksum mismatch; exit 1 on a mismatch.
     Status,
     /// Check PostgreSQL migrations for locking and downtime hazards (default: the shipped
-    /// ones); exit 1 on any finding. Needs a binary built with `--features migration-lint`.
-    Lint { files: Vec<std::path::PathBuf> },
+    /// ones); exit 1 on any error. With a postgres:// --database-url, a statement that blocks
+    /// a table while it scans, builds or rewrites it is an error only on a table above the
+    /// size threshold and a warning below it; without one (or with SQLite's), every finding is
+    /// an error. Needs a binary built with `--features migration-lint`.
+    Lint(super::lint::LintArgs),
 }
 
 /// The actions that need a database.
@@ -42,8 +45,9 @@ enum OnDatabase {
 
 pub async fn run(db_args: &DatabaseArgs, args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let action = match args.action {
-        // Linting reads files, not the database (which it must not create).
-        Action::Lint { files } => return super::lint::run(&files),
+        // Linting reads files; a PostgreSQL database only for its table sizes (it never
+        // opens, let alone creates, a SQLite file).
+        Action::Lint(lint) => return super::lint::run(db_args, &lint).await,
         Action::Up { lock_wait } => OnDatabase::Up { lock_wait },
         Action::Down { to } => OnDatabase::Down { to },
         Action::Status => OnDatabase::Status,
