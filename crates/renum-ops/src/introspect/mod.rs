@@ -7,6 +7,7 @@
 //! what makes the generated contract identical from either engine.
 
 pub mod checks;
+pub mod expression;
 pub mod queries;
 
 use std::collections::BTreeMap;
