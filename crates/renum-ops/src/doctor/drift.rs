@@ -155,7 +155,7 @@ fn inventory(schema: &Schema) -> BTreeMap<(&'static str, String), String> {
                     "{}{}{}{}{}",
                     c.ty,
                     if c.nullable { " null" } else { " not null" },
-                    if c.has_default { " default" } else { "" },
+                    if c.default.is_some() { " default" } else { "" },
                     if c.generated { " generated" } else { "" },
                     c.enum_values
                         .as_ref()
