@@ -97,16 +97,6 @@ pub mod postgres {
           AND NOT c.relispartition AND c.relname NOT LIKE '\\_%' \
           AND a.attnum > 0 AND NOT a.attisdropped AND (a.attidentity <> '' OR ad.adbin IS NOT NULL) \
         ORDER BY 1, 2";
-
-    /// The ON DELETE action of each foreign key, `(table, constraint, action)`.
-    pub const FOREIGN_KEY_ACTIONS: &str = "\
-        SELECT c.relname::text, con.conname::text, \
-               CASE con.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' \
-                    WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END \
-        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
-        WHERE con.contype = 'f' AND c.relnamespace = 'public'::regnamespace \
-          AND NOT c.relispartition AND c.relname NOT LIKE '\\_%' \
-        ORDER BY 1, 2";
 }
 
 pub mod sqlite {
