@@ -65,11 +65,17 @@ enum Expr {
     Not(Box<Expr>),
     Negate(Box<Expr>),
     Binary(String, Box<Expr>, Box<Expr>),
-    And(Vec<Expr>),
-    Or(Vec<Expr>),
+    /// `a AND b AND ...` or `a OR b OR ...`.
+    Chain(Logic, Vec<Expr>),
     IsNull(Box<Expr>, bool),
     In(Box<Expr>, Vec<Expr>, bool),
     Cast(Box<Expr>, String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Logic {
+    And,
+    Or,
 }
 
 impl Expr {
@@ -78,26 +84,15 @@ impl Expr {
     }
 
     /// `a AND (b AND c)` is `a AND b AND c`: one flat list, whatever the grouping.
-    fn and(l: Expr, r: Expr) -> Expr {
+    fn chain(logic: Logic, l: Expr, r: Expr) -> Expr {
         let mut items = Vec::new();
         for e in [l, r] {
             match e {
-                Expr::And(inner) => items.extend(inner),
+                Expr::Chain(inner, more) if inner == logic => items.extend(more),
                 e => items.push(e),
             }
         }
-        Expr::And(items)
-    }
-
-    fn or(l: Expr, r: Expr) -> Expr {
-        let mut items = Vec::new();
-        for e in [l, r] {
-            match e {
-                Expr::Or(inner) => items.extend(inner),
-                e => items.push(e),
-            }
-        }
-        Expr::Or(items)
+        Expr::Chain(logic, items)
     }
 
     fn atomic(&self) -> bool {
@@ -135,8 +130,7 @@ fn rewrite(e: Expr, engine: Engine) -> Expr {
         Expr::Not(e) => Expr::Not(one(e)),
         Expr::Negate(e) => Expr::Negate(one(e)),
         Expr::Binary(op, l, r) => Expr::Binary(op, one(l), one(r)),
-        Expr::And(items) => Expr::And(all(items)),
-        Expr::Or(items) => Expr::Or(all(items)),
+        Expr::Chain(logic, items) => Expr::Chain(logic, all(items)),
         Expr::IsNull(e, not) => Expr::IsNull(one(e), not),
         Expr::In(e, items, not) => Expr::In(one(e), all(items), not),
         e @ (Expr::Name(_) | Expr::Literal(_)) => e,
@@ -180,8 +174,8 @@ impl fmt::Display for Expr {
             Expr::Not(e) => write!(f, "not {}", Operand(e)),
             Expr::Negate(e) => write!(f, "-{}", Operand(e)),
             Expr::Binary(op, l, r) => write!(f, "{} {op} {}", Operand(l), Operand(r)),
-            Expr::And(items) => list(f, items, " and "),
-            Expr::Or(items) => list(f, items, " or "),
+            Expr::Chain(Logic::And, items) => list(f, items, " and "),
+            Expr::Chain(Logic::Or, items) => list(f, items, " or "),
             Expr::IsNull(e, not) => {
                 write!(
                     f,
@@ -321,7 +315,7 @@ impl Parser {
     fn or(&mut self) -> Parsed {
         let mut e = self.and()?;
         while self.eat_word("or") {
-            e = Expr::or(e, self.and()?);
+            e = Expr::chain(Logic::Or, e, self.and()?);
         }
         Ok(e)
     }
@@ -329,7 +323,7 @@ impl Parser {
     fn and(&mut self) -> Parsed {
         let mut e = self.not()?;
         while self.eat_word("and") {
-            e = Expr::and(e, self.not()?);
+            e = Expr::chain(Logic::And, e, self.not()?);
         }
         Ok(e)
     }
@@ -408,7 +402,8 @@ impl Parser {
                     return Err(());
                 }
                 let high = self.other()?;
-                let range = Expr::and(
+                let range = Expr::chain(
+                    Logic::And,
                     Expr::binary(">=", l.clone(), low),
                     Expr::binary("<=", l, high),
                 );
@@ -431,31 +426,27 @@ impl Parser {
 
     /// Other operators (`~`, `||`), above the comparisons.
     fn other(&mut self) -> Parsed {
-        let mut l = self.additive()?;
-        while let Some(Token::Symbol(s @ ("~" | "!~" | "~*" | "!~*" | "||"))) = self.peek() {
-            let op = *s;
-            self.at += 1;
-            l = Expr::binary(op, l, self.additive()?);
-        }
-        Ok(l)
+        self.left_associative(&["~", "!~", "~*", "!~*", "||"], Self::additive)
     }
 
     fn additive(&mut self) -> Parsed {
-        let mut l = self.multiplicative()?;
-        while let Some(Token::Symbol(s @ ("+" | "-"))) = self.peek() {
-            let op = *s;
-            self.at += 1;
-            l = Expr::binary(op, l, self.multiplicative()?);
-        }
-        Ok(l)
+        self.left_associative(&["+", "-"], Self::multiplicative)
     }
 
     fn multiplicative(&mut self) -> Parsed {
-        let mut l = self.unary()?;
-        while let Some(Token::Symbol(s @ ("*" | "/" | "%"))) = self.peek() {
-            let op = *s;
+        self.left_associative(&["*", "/", "%"], Self::unary)
+    }
+
+    /// `operand (op operand)*` for the binary operators `ops`, grouped from the left.
+    fn left_associative(&mut self, ops: &[&str], operand: fn(&mut Self) -> Parsed) -> Parsed {
+        let mut l = operand(self)?;
+        while let Some(Token::Symbol(op)) = self.peek() {
+            let op = *op;
+            if !ops.contains(&op) {
+                break;
+            }
             self.at += 1;
-            l = Expr::binary(op, l, self.unary()?);
+            l = Expr::binary(op, l, operand(self)?);
         }
         Ok(l)
     }
