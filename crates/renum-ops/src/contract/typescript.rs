@@ -117,7 +117,7 @@ fn render_table(out: &mut String, table: &Table) {
         for c in public_columns(table) {
             let optional = match optional {
                 Optional::Never => false,
-                Optional::Insert => c.nullable || c.has_default || c.generated,
+                Optional::Insert => c.nullable || c.default.is_some() || c.generated,
                 Optional::Always => true,
             };
             let _ = writeln!(

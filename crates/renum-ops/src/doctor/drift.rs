@@ -143,7 +143,9 @@ fn changed_lines(changes: &str) -> usize {
         .count()
 }
 
-/// Everything the schema is made of, as `(kind, table.name) -> description`.
+/// Everything the schema is made of, as `(kind, table.name) -> description`: what each object
+/// is and what it enforces (a default, a foreign key's actions, a CHECK's text, a partial
+/// index's predicate), so a live change to any of them is drift.
 fn inventory(schema: &Schema) -> BTreeMap<(&'static str, String), String> {
     let mut out = BTreeMap::new();
     for t in &schema.tables {
@@ -155,7 +157,10 @@ fn inventory(schema: &Schema) -> BTreeMap<(&'static str, String), String> {
                     "{}{}{}{}{}",
                     c.ty,
                     if c.nullable { " null" } else { " not null" },
-                    if c.has_default { " default" } else { "" },
+                    c.default
+                        .as_ref()
+                        .map(|d| format!(" default {d}"))
+                        .unwrap_or_default(),
                     if c.generated { " generated" } else { "" },
                     c.enum_values
                         .as_ref()
@@ -168,10 +173,12 @@ fn inventory(schema: &Schema) -> BTreeMap<(&'static str, String), String> {
             out.insert(
                 ("foreign key", format!("{}.{}", t.name, fk.name)),
                 format!(
-                    "({}) -> {} ({})",
+                    "({}) -> {} ({}) on delete {} on update {}",
                     fk.columns.join(", "),
                     fk.referenced_table,
-                    fk.referenced_columns.join(", ")
+                    fk.referenced_columns.join(", "),
+                    fk.on_delete,
+                    fk.on_update
                 ),
             );
         }
@@ -188,7 +195,10 @@ fn inventory(schema: &Schema) -> BTreeMap<(&'static str, String), String> {
                     "({}){}{}",
                     i.columns.join(", "),
                     if i.unique { " unique" } else { "" },
-                    if i.partial { " partial" } else { "" }
+                    i.predicate
+                        .as_ref()
+                        .map(|p| format!(" where {p}"))
+                        .unwrap_or_default()
                 ),
             );
         }

@@ -1,6 +1,7 @@
 //! Reading constraint text: which CHECKs are enumerations (`col IN ('a', 'b')`, which
-//! PostgreSQL prints back as `col = ANY (ARRAY['a'::text, 'b'::text])`), and the named
-//! constraints of a SQLite `CREATE TABLE` (SQLite keeps names only in that text).
+//! PostgreSQL prints back as `col = ANY (ARRAY['a'::text, 'b'::text])`), the named
+//! constraints of a SQLite `CREATE TABLE` (SQLite keeps names only in that text), and the
+//! predicate of a SQLite partial index (kept only in its `CREATE INDEX` text).
 
 /// A named table constraint found in SQLite's `CREATE TABLE` text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,6 +190,15 @@ pub fn named_constraints(create_table: &str) -> Vec<NamedConstraint> {
         .collect()
 }
 
+/// The `WHERE` condition of a `CREATE INDEX` statement, as written; `None` for a total index.
+pub fn index_predicate(create_index: &str) -> Option<String> {
+    let text = strip_comments(create_index);
+    let open = text.find('(')?;
+    let close = matching_paren(&text, open)?;
+    let condition = strip_keyword(text[close + 1..].trim_start(), "WHERE")?;
+    Some(condition.trim().to_owned())
+}
+
 /// In a column definition (`col TYPE ... CONSTRAINT name CHECK (...)`), the text from its
 /// `CONSTRAINT` keyword on; `None` for a table constraint or a column without one.
 fn column_constraint(item: &str) -> Option<&str> {
@@ -293,6 +303,19 @@ mod tests {
         assert_eq!(enumeration("CHECK (a IN ('x') AND b > 0)"), None);
         assert_eq!(enumeration("CHECK (attempts >= 0)"), None);
         assert_eq!(enumeration("CHECK (n IN (1, 2))"), None);
+    }
+
+    #[test]
+    fn the_predicate_of_a_partial_index_is_read_from_its_text() {
+        assert_eq!(
+            index_predicate(
+                "CREATE UNIQUE INDEX u ON users (lower(email), org) -- one (per org)\n WHERE role = 'owner' AND x IS NULL"
+            )
+            .as_deref(),
+            Some("role = 'owner' AND x IS NULL")
+        );
+        assert_eq!(index_predicate("CREATE INDEX i ON t (a, b)"), None);
+        assert_eq!(index_predicate(""), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! what makes the generated contract identical from either engine.
 
 pub mod checks;
+pub mod expression;
 pub mod queries;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use std::fmt;
 
 use sqlx::Row;
 
-use renum_db::Db;
+use renum_db::{Db, Engine};
 use renum_db::{Error, Result};
 
 /// A column's type as the contract sees it, whatever the engine's spelling.
@@ -93,7 +94,9 @@ pub struct Column {
     pub name: String,
     pub ty: LogicalType,
     pub nullable: bool,
-    pub has_default: bool,
+    /// The default expression, normalised ([`expression::normalise`]) so that both engines'
+    /// spellings of one default are one string.
+    pub default: Option<String>,
     /// Filled by the database (identity, generated, SQLite rowid alias).
     pub generated: bool,
     /// The allowed values when a CHECK constrains the column to a list.
@@ -108,6 +111,62 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
     /// False for a PostgreSQL constraint added NOT VALID and never validated.
     pub validated: bool,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+}
+
+/// What a foreign key does to the referencing rows when the referenced key is deleted or
+/// updated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FkAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    /// From `pg_constraint.confdeltype` / `confupdtype`.
+    fn from_postgres(code: &str) -> Option<Self> {
+        Some(match code {
+            "a" => FkAction::NoAction,
+            "r" => FkAction::Restrict,
+            "c" => FkAction::Cascade,
+            "n" => FkAction::SetNull,
+            "d" => FkAction::SetDefault,
+            _ => return None,
+        })
+    }
+
+    /// From `pragma_foreign_key_list`'s `on_delete` / `on_update`.
+    fn from_sqlite(action: &str) -> Option<Self> {
+        Some(match action {
+            "NO ACTION" => FkAction::NoAction,
+            "RESTRICT" => FkAction::Restrict,
+            "CASCADE" => FkAction::Cascade,
+            "SET NULL" => FkAction::SetNull,
+            "SET DEFAULT" => FkAction::SetDefault,
+            _ => return None,
+        })
+    }
+
+    /// The SQL keywords (`ON DELETE <this>`).
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+impl fmt::Display for FkAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.sql())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +174,9 @@ pub struct Check {
     pub name: String,
     /// `CHECK (...)` as the engine prints it.
     pub definition: String,
+    /// The condition, normalised ([`expression::check_body`]): what is compared across
+    /// engines, since the two print the same condition differently.
+    pub body: String,
     pub validated: bool,
 }
 
@@ -126,6 +188,8 @@ pub struct Index {
     pub unique: bool,
     pub primary: bool,
     pub partial: bool,
+    /// The `WHERE` condition of a partial index, normalised ([`expression::normalise`]).
+    pub predicate: Option<String>,
     /// False for an index a failed `CREATE INDEX CONCURRENTLY` left behind.
     pub valid: bool,
     /// Owned by a PRIMARY KEY or UNIQUE constraint (named after it).
@@ -224,7 +288,9 @@ async fn read_postgres(pool: &sqlx::PgPool) -> Result<Vec<Table>> {
             ty: LogicalType::from_postgres(&ty).ok_or_else(|| unsupported(&table, &name, &ty))?,
             name,
             nullable: row.try_get(3)?,
-            has_default: row.try_get(4)?,
+            default: row
+                .try_get::<Option<String>, _>(4)?
+                .map(|d| expression::normalise(&d, Engine::Postgres)),
             generated: row.try_get(5)?,
             enum_values: None,
         };
@@ -245,12 +311,22 @@ async fn read_postgres(pool: &sqlx::PgPool) -> Result<Vec<Table>> {
         let validated: bool = row.try_get(4)?;
         if kind == "c" {
             t.checks.push(Check {
+                body: expression::check_body(&definition, Engine::Postgres),
                 name,
                 definition,
                 validated,
             });
         } else {
+            let action = |code: String| {
+                FkAction::from_postgres(&code).ok_or_else(|| {
+                    Error::Config(format!(
+                        "{table}.{name}: unknown foreign key action {code:?}"
+                    ))
+                })
+            };
             t.foreign_keys.push(ForeignKey {
+                on_delete: action(row.try_get(8)?)?,
+                on_update: action(row.try_get(9)?)?,
                 name,
                 columns: row.try_get(5)?,
                 referenced_table: row.try_get(6)?,
@@ -273,6 +349,9 @@ async fn read_postgres(pool: &sqlx::PgPool) -> Result<Vec<Table>> {
             columns: row.try_get(6)?,
             constraint: row.try_get(7)?,
             definition: row.try_get(8)?,
+            predicate: row
+                .try_get::<Option<String>, _>(9)?
+                .map(|p| expression::normalise(&p, Engine::Postgres)),
         });
     }
     Ok(tables.into_values().collect())
@@ -306,7 +385,9 @@ async fn read_sqlite(pool: &sqlx::SqlitePool) -> Result<Vec<Table>> {
                         .ok_or_else(|| unsupported(&name, &column, &declared))?,
                     name: column,
                     nullable: c.try_get::<i64, _>(2)? == 0,
-                    has_default: c.try_get(3)?,
+                    default: c
+                        .try_get::<Option<String>, _>(3)?
+                        .map(|d| expression::normalise(&d, Engine::Sqlite)),
                     generated: false,
                     enum_values: None,
                 },
@@ -335,12 +416,19 @@ async fn read_sqlite(pool: &sqlx::SqlitePool) -> Result<Vec<Table>> {
             let id: i64 = fk.try_get(0)?;
             if last_id != Some(id) {
                 last_id = Some(id);
+                let action = |action: String| {
+                    FkAction::from_sqlite(&action).ok_or_else(|| {
+                        Error::Config(format!("{name}: unknown foreign key action {action:?}"))
+                    })
+                };
                 foreign_keys.push(ForeignKey {
                     name: String::new(),
                     columns: Vec::new(),
                     referenced_table: fk.try_get(1)?,
                     referenced_columns: Vec::new(),
                     validated: true,
+                    on_update: action(fk.try_get(4)?)?,
+                    on_delete: action(fk.try_get(5)?)?,
                 });
             }
             let current = foreign_keys.last_mut().expect("pushed above");
@@ -360,6 +448,7 @@ async fn read_sqlite(pool: &sqlx::SqlitePool) -> Result<Vec<Table>> {
             .map(|c| Check {
                 name: c.name.clone(),
                 definition: c.definition.clone(),
+                body: expression::check_body(&c.definition, Engine::Sqlite),
                 validated: true,
             })
             .collect();
@@ -377,6 +466,7 @@ async fn read_sqlite(pool: &sqlx::SqlitePool) -> Result<Vec<Table>> {
                 _ => None,
             };
             let constraint_name = kind.and_then(|k| named_with(k, &key));
+            let definition: String = ix.try_get(5)?;
             indexes.push(Index {
                 name: constraint_name.clone().unwrap_or(index_name),
                 columns: key,
@@ -385,7 +475,9 @@ async fn read_sqlite(pool: &sqlx::SqlitePool) -> Result<Vec<Table>> {
                 partial: ix.try_get::<i64, _>(3)? != 0,
                 valid: true,
                 constraint: constraint_name.is_some(),
-                definition: ix.try_get(5)?,
+                predicate: checks::index_predicate(&definition)
+                    .map(|p| expression::normalise(&p, Engine::Sqlite)),
+                definition,
             });
         }
         indexes.sort_by(|a: &Index, b: &Index| a.name.cmp(&b.name));

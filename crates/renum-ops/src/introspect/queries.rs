@@ -6,17 +6,21 @@
 //! tooling, not schema, and are left out everywhere.
 
 pub mod postgres {
-    /// Every column of every non-partition table: type, nullability, default, generated.
+    /// Every column of every non-partition table: type, nullability, default expression
+    /// (NULL for none), generated.
     pub const COLUMNS: &str = "\
         SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
-               NOT a.attnotnull, a.atthasdef, (a.attidentity <> '' OR a.attgenerated <> '') \
+               NOT a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), \
+               (a.attidentity <> '' OR a.attgenerated <> '') \
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+        LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') \
           AND NOT c.relispartition AND c.relname NOT LIKE '\\_%' \
           AND a.attnum > 0 AND NOT a.attisdropped \
         ORDER BY c.relname, a.attnum";
 
-    /// CHECK and FOREIGN KEY constraints with their columns (in key order) and validity.
+    /// CHECK and FOREIGN KEY constraints with their columns (in key order), validity and, for
+    /// a foreign key, its ON DELETE and ON UPDATE action codes (`confdeltype`, `confupdtype`).
     pub const CONSTRAINTS: &str = "\
         SELECT c.relname::text, con.conname::text, con.contype::text, \
                pg_get_constraintdef(con.oid), con.convalidated, \
@@ -24,7 +28,8 @@ pub mod postgres {
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i), \
                COALESCE(f.relname::text, ''), \
                ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
-                     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) \
+                     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i), \
+               con.confdeltype::text, con.confupdtype::text \
         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
         LEFT JOIN pg_class f ON f.oid = con.confrelid \
         WHERE c.relnamespace = 'public'::regnamespace AND NOT c.relispartition \
@@ -32,8 +37,8 @@ pub mod postgres {
         ORDER BY 1, 2";
 
     /// Indexes with their key columns (expressions spelled out), uniqueness, partiality,
-    /// validity (a failed CREATE INDEX CONCURRENTLY leaves an invalid one) and whether a
-    /// PRIMARY KEY or UNIQUE constraint owns them.
+    /// validity (a failed CREATE INDEX CONCURRENTLY leaves an invalid one), whether a
+    /// PRIMARY KEY or UNIQUE constraint owns them, and a partial index's predicate.
     pub const INDEXES: &str = "\
         SELECT t.relname::text, i.relname::text, ix.indisunique, ix.indisprimary, ix.indisvalid, \
                ix.indpred IS NOT NULL, \
@@ -41,7 +46,7 @@ pub mod postgres {
                      FROM generate_series(1, ix.indnkeyatts) k ORDER BY k), \
                EXISTS (SELECT 1 FROM pg_constraint con \
                        WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u')), \
-               pg_get_indexdef(ix.indexrelid) \
+               pg_get_indexdef(ix.indexrelid), pg_get_expr(ix.indpred, ix.indrelid, true) \
         FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
         JOIN pg_class t ON t.oid = ix.indrelid \
         WHERE t.relnamespace = 'public'::regnamespace AND NOT t.relispartition \
@@ -92,16 +97,6 @@ pub mod postgres {
           AND NOT c.relispartition AND c.relname NOT LIKE '\\_%' \
           AND a.attnum > 0 AND NOT a.attisdropped AND (a.attidentity <> '' OR ad.adbin IS NOT NULL) \
         ORDER BY 1, 2";
-
-    /// The ON DELETE action of each foreign key, `(table, constraint, action)`.
-    pub const FOREIGN_KEY_ACTIONS: &str = "\
-        SELECT c.relname::text, con.conname::text, \
-               CASE con.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' \
-                    WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END \
-        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
-        WHERE con.contype = 'f' AND c.relnamespace = 'public'::regnamespace \
-          AND NOT c.relispartition AND c.relname NOT LIKE '\\_%' \
-        ORDER BY 1, 2";
 }
 
 pub mod sqlite {
@@ -111,14 +106,14 @@ pub mod sqlite {
         WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
         ORDER BY name";
 
-    /// Columns of one table ($1), in declaration order.
+    /// Columns of one table ($1), in declaration order, with the default as written.
     pub const COLUMNS: &str = "\
-        SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk \
+        SELECT name, type, \"notnull\", dflt_value, pk \
         FROM pragma_table_xinfo($1) ORDER BY cid";
 
-    /// Foreign keys of one table ($1), one row per column pair.
+    /// Foreign keys of one table ($1), one row per column pair, with the key's actions.
     pub const FOREIGN_KEYS: &str = "\
-        SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1) ORDER BY id, seq";
+        SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($1) ORDER BY id, seq";
 
     /// Indexes of one table ($1); `origin` is `c` (CREATE INDEX), `u` (UNIQUE) or `pk`.
     pub const INDEXES: &str = "\

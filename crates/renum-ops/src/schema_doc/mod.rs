@@ -25,13 +25,13 @@ pub const DOC_PATH: &str = "docs/schema.md";
 /// which belongs to no single object and so has no `COMMENT ON` to live in.
 pub const PREAMBLE: &str = include_str!("preamble.md");
 
-/// What the catalog knows beyond the engine-neutral [`Schema`]: comments, column defaults and
-/// foreign-key delete actions, keyed by `(table, name)` (`name` empty for the table itself).
+/// What the catalog knows beyond the engine-neutral [`Schema`]: comments and column defaults
+/// as PostgreSQL spells them (the model's are normalised), keyed by `(table, name)` (`name`
+/// empty for the table itself).
 #[derive(Debug, Default)]
 pub struct Annotations {
     comments: BTreeMap<(&'static str, String, String), String>,
     defaults: BTreeMap<(String, String), String>,
-    on_delete: BTreeMap<(String, String), String>,
 }
 
 impl Annotations {
@@ -67,11 +67,6 @@ pub async fn generate(db: &Db) -> Result<String> {
     for row in sqlx::query(q::DEFAULTS).fetch_all(pool).await? {
         notes
             .defaults
-            .insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
-    }
-    for row in sqlx::query(q::FOREIGN_KEY_ACTIONS).fetch_all(pool).await? {
-        notes
-            .on_delete
             .insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
     }
     Ok(render(&schema, &notes))
@@ -218,11 +213,7 @@ fn table_section(t: &Table, notes: &Annotations, out: &mut String) {
         for fk in &t.foreign_keys {
             let (cell, rest) = split(notes.comment("constraint", &t.name, &fk.name));
             note(&fk.name, rest);
-            let action = notes
-                .on_delete
-                .get(&(t.name.clone(), fk.name.clone()))
-                .map(String::as_str)
-                .unwrap_or("NO ACTION");
+            let action = fk.on_delete;
             let _ = writeln!(
                 out,
                 "| `{}` | `({})` → `{} ({})` | {action} | {cell} |",
