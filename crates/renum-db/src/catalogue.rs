@@ -398,14 +398,20 @@ catalogue! {
         )];
         // The calendar / feed: a scheduled_at window, optional filters, newest first on
         // posts_organization_id_scheduled_at_idx, each post with its video in one query.
+        // Page first: the page's posts are taken on the index, then only they are joined to
+        // their videos. Joined first, PostgreSQL planned a nested loop that read all of the
+        // organization's videos and discarded ~1,250 joined rows per page (docs/BENCHMARKS.md);
+        // the composite foreign key guarantees every post its video, so the rows are the same.
         LIST_WITH_VIDEO => [concat!(
-            "SELECT ", post_with_video_columns!(), " FROM posts p JOIN videos v ",
-            "ON v.organization_id = p.organization_id AND v.id = p.video_id ",
-            "WHERE p.organization_id = $1 AND p.scheduled_at >= $2 AND p.scheduled_at < $3 ",
-            "AND (CAST($4 AS TEXT) IS NULL OR p.status = $4) ",
-            "AND (CAST($5 AS TEXT) IS NULL OR p.platform = $5) ",
-            "AND (p.scheduled_at, p.id) < ($6, $7) ",
-            "ORDER BY p.scheduled_at DESC, p.id DESC LIMIT $8"
+            "SELECT ", post_with_video_columns!(), " FROM (",
+            "SELECT ", post_columns!(), " FROM posts ",
+            "WHERE organization_id = $1 AND scheduled_at >= $2 AND scheduled_at < $3 ",
+            "AND (CAST($4 AS TEXT) IS NULL OR status = $4) ",
+            "AND (CAST($5 AS TEXT) IS NULL OR platform = $5) ",
+            "AND (scheduled_at, id) < ($6, $7) ",
+            "ORDER BY scheduled_at DESC, id DESC LIMIT $8",
+            ") p JOIN videos v ON v.organization_id = p.organization_id AND v.id = p.video_id ",
+            "ORDER BY p.scheduled_at DESC, p.id DESC"
         )];
         UPDATE => [concat!(
             "UPDATE posts SET description = COALESCE($3, description), ",
