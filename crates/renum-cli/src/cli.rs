@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
 use renum::cli::{serve, worker};
 use renum::config::DatabaseArgs;
 use renum_ops::cli::{
-    backfill, bench, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema, seed, types,
+    backfill, backup, bench, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema, seed,
+    types,
 };
 
 #[derive(Parser, Debug)]
@@ -39,6 +40,10 @@ pub enum Command {
     Logs(logs::LogsArgs),
     /// Fill an empty database with realistic, deterministic data (or a --demo dataset).
     Seed(seed::SeedArgs),
+    /// Back up the database (SQLite: VACUUM INTO a checked file; PostgreSQL: pg_dump -Fd).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database and verify its migrations.
+    Restore(backup::RestoreArgs),
     /// Run a resumable, batched backfill (the middle step of expand/contract).
     Backfill(backfill::BackfillArgs),
     /// Report integrity, index, plan and drift problems; exit 1 on any error.
@@ -62,6 +67,8 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,
         Command::Seed(args) => seed::run(&cli.db, args).await,
+        Command::Backup(args) => backup::run_backup(&cli.db, args).await,
+        Command::Restore(args) => backup::run_restore(&cli.db, args).await,
         Command::Backfill(args) => backfill::run(&cli.db, args).await,
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,

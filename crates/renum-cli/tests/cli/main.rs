@@ -1,6 +1,7 @@
 //! The `renum` binary as an operator runs it: real processes, real databases.
 
 mod backfill;
+mod backup;
 mod bench;
 mod clip_worker;
 mod doctor;

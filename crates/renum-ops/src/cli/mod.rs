@@ -2,6 +2,7 @@
 //! the binary (`renum-cli`) puts them on one command line with `serve` and `worker`.
 
 pub mod backfill;
+pub mod backup;
 pub mod bench;
 pub mod doctor;
 mod generated;
