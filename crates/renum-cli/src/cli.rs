@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 use renum::cli::{serve, worker};
 use renum::config::DatabaseArgs;
 use renum_ops::cli::{
-    backfill, backup, bench, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema, seed,
-    types,
+    backfill, backup, bench, copy, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema,
+    seed, types,
 };
 
 #[derive(Parser, Debug)]
@@ -44,6 +44,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database and verify its migrations.
     Restore(backup::RestoreArgs),
+    /// Copy a whole database to the other engine (SQLite to PostgreSQL), verified.
+    Copy(copy::CopyArgs),
     /// Run a resumable, batched backfill (the middle step of expand/contract).
     Backfill(backfill::BackfillArgs),
     /// Report integrity, index, plan and drift problems; exit 1 on any error.
@@ -69,6 +71,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Seed(args) => seed::run(&cli.db, args).await,
         Command::Backup(args) => backup::run_backup(&cli.db, args).await,
         Command::Restore(args) => backup::run_restore(&cli.db, args).await,
+        Command::Copy(args) => copy::run(args).await,
         Command::Backfill(args) => backfill::run(&cli.db, args).await,
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,

@@ -4,6 +4,7 @@
 pub mod backfill;
 pub mod backup;
 pub mod bench;
+pub mod copy;
 pub mod doctor;
 mod generated;
 pub mod key;

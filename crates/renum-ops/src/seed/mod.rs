@@ -18,10 +18,10 @@
 //! `crate::seed_catalogue` and never reads tenant data on anyone's behalf, so it does not
 //! go through `OrgScope`.
 
-mod load;
+pub(crate) mod load;
 mod password;
 mod rows;
-mod value;
+pub(crate) mod value;
 mod words;
 mod world;
 
@@ -304,7 +304,7 @@ fn log_months(anchor: NaiveDate) -> (Timestamp, u32) {
     (Timestamp::from(start), after)
 }
 
-fn progress_bar(bars: &MultiProgress, table: &'static str, total: u64) -> ProgressBar {
+pub(crate) fn progress_bar(bars: &MultiProgress, table: &'static str, total: u64) -> ProgressBar {
     let bar = bars.add(ProgressBar::new(total).with_prefix(table));
     bar.set_style(
         ProgressStyle::with_template(

@@ -86,7 +86,7 @@ pub fn write_copy_row(row: &[Value], out: &mut Vec<u8>) {
 }
 
 /// COPY text escaping: backslash, and the characters that separate fields and rows.
-fn write_copy_text(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_copy_text(s: &str, out: &mut Vec<u8>) {
     for &b in s.as_bytes() {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
