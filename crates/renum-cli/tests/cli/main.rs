@@ -4,6 +4,7 @@ mod backfill;
 mod backup;
 mod bench;
 mod clip_worker;
+mod copy;
 mod doctor;
 mod exactly_once;
 mod keys;

@@ -5,7 +5,7 @@
 //! ids and timestamps included, which the product's INSERTs never do.
 //!
 //! Every column has a [`Kind`], the logical type the copy reads, canonicalizes and writes it
-//! as. `tests` in this crate's `tests/it` compare the lists with the introspected schema of
+//! as. `tests/it/copy_catalogue.rs` compares the lists with the introspected schema of
 //! both engines, so a migration that adds a column fails until the copy knows it.
 
 /// How a column's values are read, rendered canonically and written on each engine.

@@ -4,6 +4,7 @@
 #[macro_use]
 extern crate renum_db;
 
+mod copy_catalogue;
 mod doctor;
 mod introspect;
 mod seed_catalogue;
