@@ -6,7 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
 
 use super::queries;
 
@@ -46,7 +50,11 @@ pub async fn restore(dir: &Path, url: &str, jobs: u32) -> anyhow::Result<()> {
         "{} is not a pg_dump directory (no toc.dat)",
         dir.display()
     );
-    let mut conn = PgConnection::connect(url).await?;
+    // ANALYZE of a large table is slow by nature: no slow-statement warnings.
+    let mut conn = PgConnectOptions::from_str(url)?
+        .log_slow_statements(log::LevelFilter::Off, Duration::ZERO)
+        .connect()
+        .await?;
     let tables: i64 = sqlx::query_scalar(queries::PG_TABLES)
         .fetch_one(&mut conn)
         .await?;
