@@ -14,43 +14,25 @@ use renum_ops::seed::{DEMO_EMAIL, PASSWORD};
 use serde_json::{Value, json};
 use sqlx::{ConnectOptions, Connection};
 
-use crate::process::{command, renum, stdout};
+use crate::process::{comes_up, command, free_bind, renum, stdout};
 
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const OPUSCLIP_KEY: &str = "opus-key-stored-before-the-copy";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 /// `renum serve` on `url` with the fixed master key, up and answering; and its base URL.
 async fn serve(url: &str, data_dir: &std::path::Path) -> (tokio::process::Child, String) {
-    let base = format!("http://127.0.0.1:{}", free_port());
-    let server = command(
-        url,
-        &["serve", "--bind", base.trim_start_matches("http://")],
-    )
-    .env("RENUM_DATA_DIR", data_dir)
-    .env("RENUM_MASTER_KEY", MASTER_KEY)
-    .kill_on_drop(true)
-    .spawn()
-    .expect("start renum serve");
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return (server, base);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("renum serve on {url} did not come up");
+    let bind = free_bind();
+    let server = command(url, &["serve", "--bind", &bind])
+        .env("RENUM_DATA_DIR", data_dir)
+        .env("RENUM_MASTER_KEY", MASTER_KEY)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start renum serve");
+    let base = format!("http://{bind}");
+    let health = format!("{base}/healthz");
+    let up = comes_up(&reqwest::Client::new(), &health, Duration::from_secs(10)).await;
+    assert!(up, "renum serve on {url} did not come up");
+    (server, base)
 }
 
 async fn sign_in(client: &reqwest::Client, base: &str) -> String {

@@ -6,7 +6,8 @@ use std::process::Output;
 use renum_db::testing::TestDb;
 use renum_db::{Db, Engine};
 
-async fn doctor(url: &str, extra: &[&str]) -> Output {
+/// `renum doctor` checking the repository's schema documentation and contract.
+pub async fn doctor(url: &str, extra: &[&str]) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let doc = root.join("docs/schema.md").display().to_string();
     let contract = root

@@ -6,7 +6,7 @@
 
 mod postgres;
 pub mod queries;
-mod sqlite;
+pub(crate) mod sqlite;
 pub mod verify;
 
 use std::path::Path;

@@ -67,6 +67,11 @@ pub struct Report {
 }
 
 pub async fn run(options: &Options) -> anyhow::Result<Report> {
+    // Opening a SQLite URL creates the file: a mistyped source must not become an empty one.
+    if Engine::from_url(&options.from)? == Engine::Sqlite {
+        let path = crate::backup::sqlite::path_of(&options.from)?;
+        anyhow::ensure!(path.exists(), "no SQLite database at {}", path.display());
+    }
     let source = Db::connect(&options.from).await?;
     let target = Db::connect(&options.to).await?;
     let result = copy(&source, &target, options).await;

@@ -8,7 +8,8 @@ use renum_ops::copy::queries::{
     ALL, API_LOGS_SPAN, Kind, PG_API_LOGS_IDENTITY, SQLITE_DEFER_FOREIGN_KEYS,
 };
 use renum_ops::introspect::{self, LogicalType};
-use sqlx::{Executor, SqlSafeStr};
+
+use crate::seed_catalogue::bulk_statement_runs;
 
 both_engines! {
     async fn the_copy_names_every_column_of_every_table_and_its_statements_run(t) {
@@ -31,18 +32,7 @@ both_engines! {
                     assert_eq!(*kind, kind_of(ty), "{}.{name} is {ty:?}", table.table);
                 }
             }
-            match &t.db {
-                Db::Postgres(pool) => {
-                    let mut conn = pool.acquire().await.unwrap();
-                    let copy = conn.copy_in_raw(table.pg_copy).await
-                        .unwrap_or_else(|err| panic!("{}: {err}", table.pg_copy));
-                    assert_eq!(copy.finish().await.unwrap(), 0);
-                }
-                Db::Sqlite(pool) => {
-                    pool.prepare(table.sqlite_insert.into_sql_str()).await
-                        .unwrap_or_else(|err| panic!("{}: {err}", table.sqlite_insert));
-                }
-            }
+            bulk_statement_runs(&t.db, table.pg_copy, table.sqlite_insert).await;
             raw!(&t.db, table.select).unwrap();
             raw!(&t.db, table.count).unwrap();
         }

@@ -12,18 +12,7 @@ use sqlx::{Executor, SqlSafeStr};
 both_engines! {
     async fn every_seed_statement_runs_on_the_migrated_schema(t) {
         for table in ALL {
-            match &t.db {
-                Db::Postgres(pool) => {
-                    let mut conn = pool.acquire().await.unwrap();
-                    let copy = conn.copy_in_raw(table.pg_copy).await
-                        .unwrap_or_else(|err| panic!("{}: {err}", table.pg_copy));
-                    assert_eq!(copy.finish().await.unwrap(), 0);
-                }
-                Db::Sqlite(pool) => {
-                    pool.prepare(table.sqlite_insert.into_sql_str()).await
-                        .unwrap_or_else(|err| panic!("{}: {err}", table.sqlite_insert));
-                }
-            }
+            bulk_statement_runs(&t.db, table.pg_copy, table.sqlite_insert).await;
             raw!(&t.db, table.analyze).unwrap();
         }
         for (table, sql) in COUNTS {
@@ -94,4 +83,24 @@ async fn the_deferred_schema_of_the_bulk_tables_drops_and_recreates() {
     }
     tx.rollback().await.unwrap();
     t.cleanup().await;
+}
+
+/// A bulk write statement fits the migrated schema: its COPY takes zero rows on PostgreSQL,
+/// its INSERT prepares on SQLite. Shared with the copy's catalogue test.
+pub async fn bulk_statement_runs(db: &Db, pg_copy: &'static str, sqlite_insert: &'static str) {
+    match db {
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await.unwrap();
+            let copy = conn
+                .copy_in_raw(pg_copy)
+                .await
+                .unwrap_or_else(|err| panic!("{pg_copy}: {err}"));
+            assert_eq!(copy.finish().await.unwrap(), 0);
+        }
+        Db::Sqlite(pool) => {
+            pool.prepare(sqlite_insert.into_sql_str())
+                .await
+                .unwrap_or_else(|err| panic!("{sqlite_insert}: {err}"));
+        }
+    }
 }
