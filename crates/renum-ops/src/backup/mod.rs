@@ -54,9 +54,7 @@ pub async fn restore(from: &Path, url: &str, jobs: u32) -> anyhow::Result<Restor
     let started = Instant::now();
     let engine = Engine::from_url(url)?;
     match engine {
-        Engine::Sqlite => {
-            sqlite::restore(from, url).await?;
-        }
+        Engine::Sqlite => sqlite::restore(from, url).await?,
         Engine::Postgres => postgres::restore(from, url, jobs).await?,
     }
     let db = Db::connect(url).await?;

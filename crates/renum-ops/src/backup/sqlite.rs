@@ -54,7 +54,7 @@ pub async fn backup(url: &str, out: &Path) -> anyhow::Result<u64> {
 }
 
 /// Puts the backup `file` in place of the database at `url`, which must hold no tables.
-pub async fn restore(file: &Path, url: &str) -> anyhow::Result<u64> {
+pub async fn restore(file: &Path, url: &str) -> anyhow::Result<()> {
     integrity_check(file).await?;
     let target = path_of(url)?;
     if target.exists() {
@@ -76,10 +76,7 @@ pub async fn restore(file: &Path, url: &str) -> anyhow::Result<u64> {
         }
     }
     let partial = partial_path(&target);
-    let copied = std::fs::copy(file, &partial).and_then(|n| {
-        std::fs::rename(&partial, &target)?;
-        Ok(n)
-    });
+    let copied = std::fs::copy(file, &partial).and_then(|_| std::fs::rename(&partial, &target));
     if copied.is_err() {
         std::fs::remove_file(&partial).ok();
     }

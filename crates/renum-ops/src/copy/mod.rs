@@ -120,6 +120,7 @@ async fn copy(source: &Db, target: &Db, options: &Options) -> anyhow::Result<Rep
     // The reader's error is the cause when both failed (the writer only saw the channel end).
     read?;
     let (written, rebuild) = written?;
+    write::analyze(target).await?;
 
     let verify_started = Instant::now();
     let (sender, mut receiver) = mpsc::channel(4);

@@ -43,6 +43,9 @@ pub struct CopyTable {
     pub sqlite_insert: &'static str,
     /// Both engines: the rows, for the refusal of a non-empty target and the verification.
     pub count: &'static str,
+    /// Both engines: planner statistics for the copied rows (the doctor's plan checks and
+    /// the first queries read them; autovacuum would take its time).
+    pub analyze: &'static str,
 }
 
 macro_rules! copy_tables {
@@ -57,6 +60,7 @@ macro_rules! copy_tables {
                 $(copy_tables!(@placeholder $rest),)* ")"
             ),
             count: concat!("SELECT count(*) FROM ", $table),
+            analyze: concat!("ANALYZE ", $table),
         };)*
         /// Every table renum's migrations create except sqlx's `_sqlx_migrations` (the
         /// target is migrated by this binary instead), parents before children.

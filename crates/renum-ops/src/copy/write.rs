@@ -110,3 +110,15 @@ pub async fn all(
         }
     }
 }
+
+/// Planner statistics for every copied table, after the commit (COPY and INSERT leave none
+/// fresh; the doctor's plan checks and the first queries read them).
+pub async fn analyze(target: &Db) -> anyhow::Result<()> {
+    for table in ALL {
+        match target {
+            Db::Postgres(pool) => sqlx::query(table.analyze).execute(pool).await.map(|_| ())?,
+            Db::Sqlite(pool) => sqlx::query(table.analyze).execute(pool).await.map(|_| ())?,
+        }
+    }
+    Ok(())
+}

@@ -35,6 +35,7 @@ both_engines! {
             bulk_statement_runs(&t.db, table.pg_copy, table.sqlite_insert).await;
             raw!(&t.db, table.select).unwrap();
             raw!(&t.db, table.count).unwrap();
+            raw!(&t.db, table.analyze).unwrap();
         }
         raw!(&t.db, API_LOGS_SPAN).unwrap();
         match &t.db {
