@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::process::renum;
-use renum_db::ids::{OrganizationId, UserId, VideoId};
-use renum_db::models::VideoInsert;
+use renum_db::enums::AuthEventKind;
+use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId, VideoId};
+use renum_db::models::{AuthEventInsert, SessionInsert, VideoInsert};
+use renum_db::sql_types::Timestamp;
 use renum_db::testing::TestDb;
 use renum_db::{Access, Db, Engine, OrgScope};
 
@@ -91,6 +93,40 @@ async fn an_owner(db: &Db) -> (OrganizationId, UserId) {
     .unwrap()
 }
 
+/// What the seed leaves empty: a session and a sign-in event of `owner`, and a backfill's
+/// checkpoint, so every table has rows to lose.
+async fn fill_the_rest(url: &str, db: &Db, owner: (OrganizationId, UserId)) {
+    let mut tx = db.begin().await.unwrap();
+    tx.sessions()
+        .insert(&SessionInsert {
+            id: SessionId::new(),
+            user_id: owner.1,
+            token_hash: vec![7; 32],
+            expires_at: Timestamp::now(),
+            ip: Some("192.0.2.1".into()),
+            user_agent: None,
+        })
+        .await
+        .unwrap();
+    tx.auth_events()
+        .insert(&AuthEventInsert {
+            id: AuthEventId::new(),
+            organization_id: Some(owner.0),
+            user_id: Some(owner.1),
+            actor_id: Some(owner.1),
+            kind: AuthEventKind::SigninSuccess,
+            email_hash: Some(vec![9; 32]),
+            ip: None,
+            detail: Some(sqlx::types::Json(serde_json::json!({"drill": true}))),
+            created_at: Timestamp::now(),
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let backfill = renum(url, &["backfill", "users_email_domain"]).await;
+    assert!(backfill.status.success(), "{backfill:?}");
+}
+
 /// Inserts a video at a time, each its own commit, recording the id once committed.
 fn start_writer(
     db: Db,
@@ -157,14 +193,12 @@ async fn a_backup_taken_while_a_writer_inserts_restores_every_row_committed_befo
         let out = dir.path().join("renum.backup");
         let out = out.to_str().unwrap();
 
+        let owner = an_owner(&source.db).await;
+        fill_the_rest(&source.url, &source.db, owner).await;
+
         let committed = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let writer = start_writer(
-            source.db.clone(),
-            an_owner(&source.db).await,
-            committed.clone(),
-            stop.clone(),
-        );
+        let writer = start_writer(source.db.clone(), owner, committed.clone(), stop.clone());
         wait_for_commits(&committed, 20).await;
         let before_backup: Vec<VideoId> = committed.lock().unwrap().clone();
         let backup = renum(&source.url, &["backup", "--out", out, "--jobs", "2"]).await;
@@ -204,6 +238,10 @@ async fn a_backup_taken_while_a_writer_inserts_restores_every_row_committed_befo
         );
         let seeded_rows: i64 = source_counts.iter().map(|(_, n)| n).sum();
         assert!(seeded_rows > 2500, "{engine:?}: {source_counts:?}");
+        assert!(
+            source_counts.iter().all(|(_, n)| *n > 0),
+            "{engine:?}: every table has rows: {source_counts:?}"
+        );
         for ((table, n), (_, m)) in source_counts.iter().zip(&restored_counts) {
             if table == "videos" {
                 let lost = i64::try_from(all_written - found.len()).unwrap();
