@@ -35,6 +35,11 @@ async fn serve(url: &str, data_dir: &std::path::Path) -> (tokio::process::Child,
     (server, base)
 }
 
+/// `renum copy --from from --to to`, to completion.
+async fn copy(from: &str, to: &str) -> std::process::Output {
+    renum(from, &["copy", "--from", from, "--to", to]).await
+}
+
 async fn sign_in(client: &reqwest::Client, base: &str) -> String {
     let res = client
         .post(format!("{base}/v1/auth/signin"))
@@ -92,11 +97,7 @@ async fn a_sqlite_database_copied_to_postgres_serves_its_accounts_feed_and_opusc
     server.kill().await.unwrap();
 
     let target = TestDb::empty(Engine::Postgres).await;
-    let copied = renum(
-        &source.url,
-        &["copy", "--from", &source.url, "--to", &target.url],
-    )
-    .await;
+    let copied = copy(&source.url, &target.url).await;
     assert!(copied.status.success(), "{copied:?}");
     let report = stdout(&copied);
     assert!(report.contains("checksums of 9 tables match"), "{report}");
@@ -144,11 +145,7 @@ async fn a_sqlite_database_copied_to_postgres_serves_its_accounts_feed_and_opusc
     let plaintext = key.decrypt(&ciphertext, org.as_bytes()).unwrap();
     assert_eq!(plaintext, OPUSCLIP_KEY.as_bytes());
 
-    let again = renum(
-        &source.url,
-        &["copy", "--from", &source.url, "--to", &target.url],
-    )
-    .await;
+    let again = copy(&source.url, &target.url).await;
     assert_eq!(again.status.code(), Some(1), "{again:?}");
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -170,11 +167,7 @@ async fn a_sqlite_database_copied_to_postgres_serves_its_accounts_feed_and_opusc
         .unwrap();
     raw.close().await.unwrap();
     let broken_target = TestDb::empty(Engine::Postgres).await;
-    let failed = renum(
-        &source.url,
-        &["copy", "--from", &source.url, "--to", &broken_target.url],
-    )
-    .await;
+    let failed = copy(&source.url, &broken_target.url).await;
     assert_eq!(failed.status.code(), Some(1), "{failed:?}");
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");

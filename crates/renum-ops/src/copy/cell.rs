@@ -35,59 +35,71 @@ pub enum Cell {
 
 /// Reads the columns of a PostgreSQL row.
 pub fn from_pg(row: &PgRow, columns: &[(&str, Kind)]) -> anyhow::Result<Vec<Cell>> {
-    let mut cells = Vec::with_capacity(columns.len());
-    for (i, (_, kind)) in columns.iter().enumerate() {
-        let cell = match kind {
+    from_row(row, columns, |row, i, _, kind| {
+        Ok(match kind {
             Kind::Uuid => row.try_get::<Option<Uuid>, _>(i)?.map(Cell::Uuid),
-            Kind::Text => row.try_get::<Option<String>, _>(i)?.map(Cell::Text),
             Kind::Int4 => row
                 .try_get::<Option<i32>, _>(i)?
                 .map(|n| Cell::Int(n.into())),
-            Kind::Int8 => row.try_get::<Option<i64>, _>(i)?.map(Cell::Int),
-            Kind::Float => row.try_get::<Option<f64>, _>(i)?.map(Cell::Float),
-            Kind::Time => row
-                .try_get::<Option<Timestamp>, _>(i)?
-                .map(|t| Cell::Time(t.into())),
             Kind::Json => row
                 .try_get::<Option<sqlx::types::Json<Json>>, _>(i)?
                 .map(|j| Cell::Json(j.0)),
-            Kind::List => row
-                .try_get::<Option<StringList>, _>(i)?
-                .map(|l| Cell::List(l.0)),
-            Kind::Bytes => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Cell::Bytes),
-        };
-        cells.push(cell.unwrap_or(Cell::Null));
-    }
-    Ok(cells)
+            _ => row.try_get::<Option<i64>, _>(i)?.map(Cell::Int),
+        })
+    })
 }
 
-/// Reads the columns of a SQLite row (UUIDs and JSON are text there).
+/// Reads the columns of a SQLite row (UUIDs and JSON are text there, integers all 64-bit).
 pub fn from_sqlite(row: &SqliteRow, columns: &[(&str, Kind)]) -> anyhow::Result<Vec<Cell>> {
-    let mut cells = Vec::with_capacity(columns.len());
-    for (i, (name, kind)) in columns.iter().enumerate() {
-        let cell = match kind {
+    from_row(row, columns, |row, i, name, kind| {
+        Ok(match kind {
             Kind::Uuid => match row.try_get::<Option<String>, _>(i)? {
                 Some(text) => Some(Cell::Uuid(Uuid::parse_str(&text).map_err(|err| {
                     anyhow::anyhow!("column {name} holds {text:?}, not a UUID: {err}")
                 })?)),
                 None => None,
             },
-            Kind::Text => row.try_get::<Option<String>, _>(i)?.map(Cell::Text),
-            Kind::Int4 | Kind::Int8 => row.try_get::<Option<i64>, _>(i)?.map(Cell::Int),
-            Kind::Float => row.try_get::<Option<f64>, _>(i)?.map(Cell::Float),
-            Kind::Time => row
-                .try_get::<Option<Timestamp>, _>(i)?
-                .map(|t| Cell::Time(t.into())),
             Kind::Json => match row.try_get::<Option<String>, _>(i)? {
                 Some(text) => Some(Cell::Json(serde_json::from_str(&text).map_err(|err| {
                     anyhow::anyhow!("column {name} holds invalid JSON: {err}")
                 })?)),
                 None => None,
             },
+            _ => row.try_get::<Option<i64>, _>(i)?.map(Cell::Int),
+        })
+    })
+}
+
+/// Reads a row: the kinds both engines decode alike here; UUIDs, integers and JSON, whose
+/// storage differs, through the engine's `specific` reader (its `_` arm is the integers it
+/// has not matched: only those four kinds reach it).
+fn from_row<'r, R>(
+    row: &'r R,
+    columns: &[(&str, Kind)],
+    specific: impl Fn(&'r R, usize, &str, Kind) -> anyhow::Result<Option<Cell>>,
+) -> anyhow::Result<Vec<Cell>>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Timestamp: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    StringList: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut cells = Vec::with_capacity(columns.len());
+    for (i, (name, kind)) in columns.iter().enumerate() {
+        let cell = match kind {
+            Kind::Text => row.try_get::<Option<String>, _>(i)?.map(Cell::Text),
+            Kind::Float => row.try_get::<Option<f64>, _>(i)?.map(Cell::Float),
+            Kind::Time => row
+                .try_get::<Option<Timestamp>, _>(i)?
+                .map(|t| Cell::Time(t.into())),
             Kind::List => row
                 .try_get::<Option<StringList>, _>(i)?
                 .map(|l| Cell::List(l.0)),
             Kind::Bytes => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Cell::Bytes),
+            Kind::Uuid | Kind::Int4 | Kind::Int8 | Kind::Json => specific(row, i, name, *kind)?,
         };
         cells.push(cell.unwrap_or(Cell::Null));
     }
