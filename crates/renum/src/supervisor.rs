@@ -51,9 +51,25 @@ impl Stopped {
         (self.began + self.grace).saturating_duration_since(Instant::now())
     }
 
-    /// `Err` naming the task when one stopped on its own.
-    pub fn into_result(self) -> anyhow::Result<()> {
-        self.early_exit.map_or(Ok(()), Err)
+    /// The stop's last steps, in what is left of the grace period: `flush` (the API log
+    /// queue, whose records every answered request has queued by now), then closing `db`'s
+    /// pool (a request aborted at the deadline may still hold a connection). `Ok(None)` when
+    /// the flush ran out of time; `Err` naming the task when one stopped on its own.
+    pub async fn finish<T>(
+        self,
+        flush: impl Future<Output = T>,
+        db: &renum_db::Db,
+    ) -> anyhow::Result<Option<T>> {
+        let budget = self.remaining();
+        let flushed = tokio::time::timeout(budget, flush).await.ok();
+        if flushed.is_none() {
+            tracing::error!(
+                ?budget,
+                "the API log queue was not flushed within the shutdown grace period"
+            );
+        }
+        let _ = tokio::time::timeout(self.remaining(), db.close()).await;
+        self.early_exit.map_or(Ok(flushed), Err)
     }
 }
 
@@ -150,6 +166,10 @@ mod tests {
 
     use super::*;
 
+    async fn db() -> renum_db::Db {
+        renum_db::Db::connect("sqlite::memory:").await.unwrap()
+    }
+
     /// A task that stops when asked and says it did.
     fn polite(
         sup: &Supervisor,
@@ -181,7 +201,8 @@ mod tests {
             .await
             .unwrap();
         assert!(stopped.iter().all(|s| s.load(Ordering::SeqCst)));
-        assert!(result.into_result().is_ok());
+        let flushed = result.finish(async { "flushed" }, &db().await).await;
+        assert_eq!(flushed.unwrap(), Some("flushed"));
     }
 
     #[tokio::test]
@@ -197,7 +218,10 @@ mod tests {
         let result = tokio::time::timeout(Duration::from_secs(5), run)
             .await
             .unwrap();
-        let err = format!("{:#}", result.into_result().unwrap_err());
+        let err = format!(
+            "{:#}",
+            result.finish(async {}, &db().await).await.unwrap_err()
+        );
         assert!(err.contains("the clip poller failed"), "{err}");
         assert!(err.contains("lost its database"), "{err}");
         assert!(
@@ -210,7 +234,11 @@ mod tests {
         let result = sup
             .run(std::future::pending(), Duration::from_secs(5))
             .await;
-        let err = result.into_result().unwrap_err().to_string();
+        let err = result
+            .finish(async {}, &db().await)
+            .await
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "the HTTP server stopped on its own");
     }
 
@@ -233,9 +261,15 @@ mod tests {
             left > Duration::ZERO && left <= Duration::from_millis(250),
             "{left:?}"
         );
-        assert!(
-            stopped.into_result().is_ok(),
+        // A flush that outlasts the reserve is given up, and the stop is still orderly.
+        let flush = tokio::time::sleep(Duration::from_secs(3600));
+        let started = Instant::now();
+        let flushed = stopped.finish(flush, &db().await).await;
+        assert_eq!(
+            flushed.unwrap(),
+            None,
             "a signalled stop is not an early exit"
         );
+        assert!(started.elapsed() < Duration::from_millis(400));
     }
 }

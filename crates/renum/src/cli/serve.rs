@@ -244,21 +244,12 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
     let stopped = tasks
         .run(http::shutdown_signal(), args.shutdown.shutdown_grace)
         .await;
-    // Every answered request has queued its record by now: flush them in what is left.
-    let remaining = stopped.remaining();
-    match tokio::time::timeout(remaining, background.shutdown()).await {
-        Ok(logs) => tracing::info!(
+    if let Some(logs) = stopped.finish(background.shutdown(), &db).await? {
+        tracing::info!(
             written = logs.written,
             dropped = logs.dropped,
             "api logs drained"
-        ),
-        Err(_) => tracing::error!(
-            budget = ?remaining,
-            "the API log queue was not flushed within the shutdown grace period"
-        ),
+        );
     }
-    // A request aborted at the deadline may still hold a connection: close within the budget.
-    let _ = tokio::time::timeout(stopped.remaining(), db.close()).await;
-    stopped.into_result()?;
     Ok(ExitCode::SUCCESS)
 }

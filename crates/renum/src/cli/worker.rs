@@ -60,15 +60,6 @@ pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<
     let stopped = tasks
         .run(crate::http::shutdown_signal(), args.shutdown.shutdown_grace)
         .await;
-    let remaining = stopped.remaining();
-    if tokio::time::timeout(remaining, writer.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::error!(budget = ?remaining, "the API log queue was not flushed within the shutdown grace period");
-    }
-    // A request aborted at the deadline may still hold a connection: close within the budget.
-    let _ = tokio::time::timeout(stopped.remaining(), db.close()).await;
-    stopped.into_result()?;
+    stopped.finish(writer.shutdown(), &db).await?;
     Ok(ExitCode::SUCCESS)
 }
