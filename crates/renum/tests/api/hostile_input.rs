@@ -193,4 +193,32 @@ api_test! {
         error_code(status, &body, StatusCode::BAD_REQUEST);
         assert!(body["error"]["message"].as_str().unwrap().starts_with("service: "), "{body}");
     }
+
+    async fn extreme_numbers_in_a_body_leave_the_api_logs_readable(app, ["--log-flush-ms", "20"]) {
+        // PostgreSQL's jsonb keeps each number as an exact decimal (f64::MAX is 309 digits),
+        // which the log's reader must parse back: a client could otherwise make its
+        // organization's logs answer 500 for as long as the record is kept.
+        let acct = app.signup("numbers@example.com", "Numbers").await;
+        let extremes = [f64::MAX, f64::MIN, 5e-324, 2.2250738585072014e-308, 1.2345678901234567e300];
+        for n in extremes {
+            let (status, body) = app.call(Method::POST, "/v1/videos", Some(&acct.token), Some(json!({"title": "n", "junk": n}))).await;
+            error_code(status, &body, StatusCode::BAD_REQUEST);
+        }
+        let mut logged = Vec::new();
+        for _ in 0..250 {
+            let (status, page) = app.call(Method::GET, "/v1/api-logs?limit=200", Some(&acct.token), None).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            logged = page["items"].as_array().unwrap().iter()
+                .filter_map(|r| r["request_body"]["junk"].as_f64())
+                .collect();
+            if logged.len() == extremes.len() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        logged.sort_by(f64::total_cmp);
+        let mut expected = extremes.to_vec();
+        expected.sort_by(f64::total_cmp);
+        assert_eq!(logged, expected, "every number reads back as sent");
+    }
 }
