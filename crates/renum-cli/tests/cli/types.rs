@@ -58,9 +58,23 @@ async fn the_contract_is_the_same_bytes_from_sqlite_and_postgres_and_is_committe
         "posts_status: \"draft\" | \"scheduled\" | \"publishing\" | \"published\" | \"failed\" | \"cancelled\"",
         "hashtags: string[]",
         "captions: Json | null",
-        "          id?: number",
+        // GENERATED ALWAYS AS IDENTITY: PostgreSQL refuses a value, in inserts and updates.
+        "          id?: never",
+        // jsonb NOT NULL refuses null, which `Json` includes.
+        "          options: NonNullable<Json>",
+        "export const Constants = {",
+        "      posts_platform: [\"instagram\", \"tiktok\", \"facebook\", \"youtube\", \"linkedin\", \"x\"],",
     ] {
         assert!(text.contains(expected), "missing {expected:?}");
+    }
+    assert!(!text.contains("id?: number"), "api_logs.id is settable");
+    // users and sessions cannot be inserted without their secret: not insertable at all.
+    assert_eq!(text.matches("        Insert: never\n").count(), 2, "{text}");
+    for alias in ["UsersInsert =", "SessionsInsert ="] {
+        assert!(
+            !text.contains(alias),
+            "{alias} presents itself as insertable"
+        );
     }
     for secret in ["password_hash", "token_hash", "opusclip_api_key_ciphertext"] {
         assert!(!text.contains(secret), "the secret column {secret} leaked");
@@ -143,7 +157,8 @@ fn the_committed_contract_compiles_under_tsc_strict_and_hides_secrets() {
     // How a front end uses the contract; the secret column must not type-check.
     std::fs::write(
         dir.path().join("usage.ts"),
-        r#"import type { Enums, PostsInsert, PostWithVideo, TablesUpdate, UserWithOrganization, UsersRow } from "./database.types"
+        r#"import type { ApiLogsInsert, ApiLogsUpdate, ClipProjectsInsert, ClipProjectsRow, Enums, PostsInsert, PostWithVideo, TablesInsert, TablesUpdate, UserWithOrganization, UsersRow } from "./database.types"
+import { Constants } from "./database.types"
 
 const status: Enums<"posts_status"> = "scheduled"
 const insert: PostsInsert = {
@@ -166,7 +181,25 @@ export function plan(u: UserWithOrganization): "free" | "starter" | "pro" {
 export type Secret = UsersRow["password_hash"]
 // @ts-expect-error platforms are a closed list
 export const bad: PostsInsert = { ...insert, platform: "myspace" }
-export { insert, patch }
+const log: ApiLogsInsert = { direction: "inbound", duration_ms: 3, endpoint: "/v1/me", method: "GET", service: "renum" }
+// @ts-expect-error api_logs.id is GENERATED ALWAYS AS IDENTITY: PostgreSQL refuses a value
+export const loggedWithId: ApiLogsInsert = { ...log, id: 1 }
+// @ts-expect-error nor can an update set it
+export const renumbered: ApiLogsUpdate = { id: 2 }
+// @ts-expect-error clip_projects.options is jsonb NOT NULL
+export const noOptions: ClipProjectsInsert = { id: "p", organization_id: "o", video_id: "v", options: null }
+export function options(p: ClipProjectsRow): string | number | boolean | object {
+  return p.options
+}
+// @ts-expect-error a user cannot be inserted without the password hash, which is secret
+export const user: TablesInsert<"users"> = { id: "u", organization_id: "o", email: "a@b.c", full_name: "A" }
+// @ts-expect-error nor a session without its token hash
+export const session: TablesInsert<"sessions"> = { id: "s", user_id: "u", expires_at: "2026-01-01T00:00:00Z" }
+// Constants holds every value of the enum, typed as its literals.
+const platforms: readonly Enums<"posts_platform">[] = Constants.public.Enums.posts_platform
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const everyPlatform: Exactly<(typeof Constants.public.Enums.posts_platform)[number], Enums<"posts_platform">> = true
+export { insert, patch, log, platforms }
 "#,
     )
     .unwrap();
