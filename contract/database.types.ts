@@ -538,6 +538,6 @@ export type VideoSummary = {
   duration_seconds: VideosRow["duration_seconds"]
 }
 
-/** A post with its video, read in one query (models::PostWithVideo: the post's fields
- * flattened, the video nested). */
-export type PostWithVideo = PostsRow & { video: VideoSummary }
+/** A post with its video as `GET /v1/posts` and `GET /v1/posts/{id}` return it: the API's
+ * `Post` (contract/api.types.ts, from the OpenAPI document). */
+export type { Post as PostWithVideo } from "./api.types"

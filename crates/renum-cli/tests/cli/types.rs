@@ -60,7 +60,7 @@ async fn the_contract_is_the_same_bytes_from_sqlite_and_postgres_and_is_committe
         "export type Enums<",
         "export type ApiLogsRow = Tables<\"api_logs\">",
         "export type UserWithOrganization = {",
-        "export type PostWithVideo = PostsRow & { video: VideoSummary }",
+        "export type { Post as PostWithVideo } from \"./api.types\"",
         "posts_status: \"draft\" | \"scheduled\" | \"publishing\" | \"published\" | \"failed\" | \"cancelled\"",
         "hashtags: string[]",
         "captions: Json | null",
@@ -215,6 +215,10 @@ export function plan(u: UserWithOrganization): "free" | "starter" | "pro" {
 }
 // @ts-expect-error the password hash is not part of the public contract
 export type Secret = UsersRow["password_hash"]
+// @ts-expect-error the feed does not send the publishing lease
+export type Lease = PostWithVideo["locked_by"]
+// @ts-expect-error nor the organization
+export type Org = PostWithVideo["organization_id"]
 // @ts-expect-error platforms are a closed list
 export const bad: PostsInsert = { ...insert, platform: "myspace" }
 const log: ApiLogsInsert = { direction: "inbound", duration_ms: 3, endpoint: "/v1/me", method: "GET", service: "renum" }

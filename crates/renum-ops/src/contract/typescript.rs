@@ -93,11 +93,13 @@ export type Enums<T extends keyof PublicSchema[\"Enums\"]> = PublicSchema[\"Enum
     for composite in shapes::composites() {
         render_composite(&mut out, schema, &composite)?;
     }
+    // Not `PostsRow & { video }`: the feed does not send the row's organization_id nor its
+    // publishing lease (locked_by, locked_until), so the API's own type is the truth.
     out.push_str(
         "
-/** A post with its video, read in one query (models::PostWithVideo: the post's fields
- * flattened, the video nested). */
-export type PostWithVideo = PostsRow & { video: VideoSummary }
+/** A post with its video as `GET /v1/posts` and `GET /v1/posts/{id}` return it: the API's
+ * `Post` (contract/api.types.ts, from the OpenAPI document). */
+export type { Post as PostWithVideo } from \"./api.types\"
 ",
     );
     Ok(out)
