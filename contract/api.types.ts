@@ -171,28 +171,18 @@ export type OrganizationPatchRequest = {
 }
 
 /** A page of a keyset-paginated list: pass `next_cursor` back as `cursor`. */
-export type Page_ApiLogRow = {
-  items: ApiLogRow[]
+export type Page<T> = {
+  items: T[]
   next_cursor?: string | null
 }
 
-/** A page of a keyset-paginated list: pass `next_cursor` back as `cursor`. */
-export type Page_Post = {
-  items: Post[]
-  next_cursor?: string | null
-}
+export type Page_ApiLogRow = Page<ApiLogRow>
 
-/** A page of a keyset-paginated list: pass `next_cursor` back as `cursor`. */
-export type Page_User = {
-  items: User[]
-  next_cursor?: string | null
-}
+export type Page_Post = Page<Post>
 
-/** A page of a keyset-paginated list: pass `next_cursor` back as `cursor`. */
-export type Page_Video = {
-  items: Video[]
-  next_cursor?: string | null
-}
+export type Page_User = Page<User>
+
+export type Page_Video = Page<Video>
 
 export type Plan = "free" | "starter" | "pro"
 

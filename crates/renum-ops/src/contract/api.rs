@@ -54,19 +54,108 @@ pub fn render(document: &Value) -> Result<String> {
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .ok_or_else(|| Error::Config("the OpenAPI document has no component schemas".into()))?;
-    let mut out = String::from(HEADER);
     // serde_json's map is ordered by key here (no `preserve_order`): output in name order.
+    let mut rendered = Vec::new();
     for (name, schema) in schemas {
-        out.push('\n');
-        if let Some(text) = schema.get("description").and_then(Value::as_str) {
-            doc_comment(&mut out, text, "");
-        }
         let ty = Render { schemas, top: name }
             .type_of(schema, 0)
             .map_err(|e| Error::Config(format!("schema {name}: {e}")))?;
-        let _ = writeln!(out, "export type {} = {ty}", identifier(name)?);
+        let description = schema.get("description").and_then(Value::as_str);
+        rendered.push((identifier(name)?, description, ty));
+    }
+    let generics = generics(&rendered, schemas);
+    let mut out = String::from(HEADER);
+    let mut declared: Vec<&str> = Vec::new();
+    for (name, description, ty) in &rendered {
+        out.push('\n');
+        let base = generic_base(name);
+        if let Some(generic) = generics.iter().find(|g| g.base == base) {
+            if !declared.contains(&base) {
+                declared.push(base);
+                if let Some(text) = description {
+                    doc_comment(&mut out, text, "");
+                }
+                let _ = writeln!(out, "export type {base}<T> = {}\n", generic.body);
+            }
+            let _ = writeln!(out, "export type {name} = {base}<{}>", argument(name));
+            continue;
+        }
+        if let Some(text) = description {
+            doc_comment(&mut out, text, "");
+        }
+        let _ = writeln!(out, "export type {name} = {ty}");
     }
     Ok(out)
+}
+
+/// The part of a generic instance's name before its argument (`Page_Post` → `Page`).
+fn generic_base(name: &str) -> &str {
+    name.split_once('_').map_or(name, |(base, _)| base)
+}
+
+/// The argument of a generic instance's name (`Page_Post` → `Post`; empty for none).
+fn argument(name: &str) -> &str {
+    name.split_once('_').map_or("", |(_, argument)| argument)
+}
+
+/// A generic DTO the file declares once.
+struct Generic<'a> {
+    base: &'a str,
+    description: Option<&'a str>,
+    /// The type with its argument replaced by `T`.
+    body: String,
+    instances: usize,
+}
+
+/// utoipa names each instance of a generic DTO `Base_Arg` (`Page_Post`, `Page_User`) and
+/// spells each one out. When the instances of a base are the same type once their argument
+/// is replaced by `T`, with the same description, the file declares `Base<T>` once and each
+/// instance as `Base<Arg>` instead of repeating the body.
+fn generics<'a>(
+    rendered: &[(&'a str, Option<&'a str>, String)],
+    schemas: &Map<String, Value>,
+) -> Vec<Generic<'a>> {
+    let mut found: Vec<Generic<'a>> = Vec::new();
+    let mut refused: Vec<&str> = Vec::new();
+    for (name, description, ty) in rendered {
+        let (base, argument) = (generic_base(name), argument(name));
+        if argument.is_empty() || schemas.contains_key(base) || !schemas.contains_key(argument) {
+            continue;
+        }
+        let body = replace_word(ty, argument, "T");
+        match found.iter_mut().find(|g| g.base == base) {
+            Some(g) if g.body == body && g.description == *description => g.instances += 1,
+            Some(_) => refused.push(base),
+            None => found.push(Generic {
+                base,
+                description: *description,
+                body,
+                instances: 1,
+            }),
+        }
+    }
+    found.retain(|g| g.instances > 1 && !refused.contains(&g.base));
+    found
+}
+
+/// `text` with every whole-identifier occurrence of `word` replaced by `with`.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        out.push_str(&rest[..at]);
+        let before = out.chars().last();
+        let after = rest[at + word.len()..].chars().next();
+        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A schema's description as a JSDoc comment, so editors show it on hover.
@@ -315,6 +404,14 @@ mod tests {
     }
 
     #[test]
+    fn replace_word_replaces_whole_identifiers_only() {
+        assert_eq!(
+            replace_word("items: Post[]; p: PostVideo; Post", "Post", "T"),
+            "items: T[]; p: PostVideo; T"
+        );
+    }
+
+    #[test]
     fn a_keyword_the_renderer_does_not_know_fails_instead_of_typing_unknown() {
         let err = render(&doc(json!({ "X": { "type": "string", "const": "a" } }))).unwrap_err();
         assert!(err.to_string().contains("schema X"), "{err}");
@@ -330,9 +427,13 @@ mod tests {
             .and_then(|rest| rest.split("\n}\n").next())
             .expect("a Post type");
         assert!(post.contains("  video: PostVideo"), "{post}");
-        // The page's items name the component instead of repeating it inline.
+        // The page is declared once, generic, and its items name the component.
         assert!(
-            text.contains("export type Page_Post = {\n  items: Post[]\n"),
+            text.contains("export type Page<T> = {\n  items: T[]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("export type Page_Post = Page<Post>\n"),
             "{text}"
         );
         for internal in ["organization_id", "locked_by", "locked_until"] {
