@@ -3,6 +3,7 @@
 //! OpenAPI document, compiles under `tsc --strict`, a real response of every read route
 //! type-checks against the API types, and drift in the schema is reported by both checks.
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -302,7 +303,7 @@ async fn seeded_id(db: &Db, sql: &str) -> String {
     .expect("seeded row")
 }
 
-/// Any 32 bytes: the server refuses to start without a master key.
+/// A fixed master key (any 32 bytes), so the server does not create one of its own.
 const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 #[tokio::test]
@@ -384,12 +385,10 @@ async fn a_real_response_of_every_read_route_type_checks_against_the_api_types()
                 );
             }
             let name = schema.rsplit('/').next().unwrap();
-            let _ = std::fmt::Write::write_fmt(
-                &mut checks,
-                format_args!(
-                    "// GET {path}\nexport const r{}: Api.{name} = {body}\n",
-                    routes.len()
-                ),
+            let _ = writeln!(
+                checks,
+                "// GET {path}\nexport const r{}: Api.{name} = {body}",
+                routes.len()
             );
             routes.push(path.clone());
         }
