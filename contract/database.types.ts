@@ -2,7 +2,9 @@
 // Do not edit by hand: change the migrations, then run
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
-// Secret columns (password and token hashes, the API key ciphertext) are left out.
+// Secret columns (password and token hashes, the API key ciphertext) are left out; a table
+// that cannot be inserted without one (users, sessions) has `Insert: never`: the API creates
+// those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string
@@ -36,7 +38,7 @@ export type Database = {
           direction: Database["public"]["Enums"]["api_logs_direction"]
           duration_ms: number
           endpoint: string
-          id?: number
+          id?: never
           method: Database["public"]["Enums"]["api_logs_method"]
           organization_id?: string | null
           request_body?: Json | null
@@ -51,7 +53,7 @@ export type Database = {
           direction?: Database["public"]["Enums"]["api_logs_direction"]
           duration_ms?: number
           endpoint?: string
-          id?: number
+          id?: never
           method?: Database["public"]["Enums"]["api_logs_method"]
           organization_id?: string | null
           request_body?: Json | null
@@ -104,7 +106,7 @@ export type Database = {
           id: string
           last_error: string | null
           next_poll_at: string | null
-          options: Json
+          options: NonNullable<Json>
           opusclip_project_id: string | null
           organization_id: string
           stage: string | null
@@ -119,7 +121,7 @@ export type Database = {
           id: string
           last_error?: string | null
           next_poll_at?: string | null
-          options?: Json
+          options?: NonNullable<Json>
           opusclip_project_id?: string | null
           organization_id: string
           stage?: string | null
@@ -134,7 +136,7 @@ export type Database = {
           id?: string
           last_error?: string | null
           next_poll_at?: string | null
-          options?: Json
+          options?: NonNullable<Json>
           opusclip_project_id?: string | null
           organization_id?: string
           stage?: string | null
@@ -282,16 +284,7 @@ export type Database = {
           user_agent: string | null
           user_id: string
         }
-        Insert: {
-          created_at?: string
-          expires_at: string
-          id: string
-          ip?: string | null
-          last_seen_at?: string
-          revoked_at?: string | null
-          user_agent?: string | null
-          user_id: string
-        }
+        Insert: never
         Update: {
           created_at?: string
           expires_at?: string
@@ -325,18 +318,7 @@ export type Database = {
           role: Database["public"]["Enums"]["users_role"]
           updated_at: string
         }
-        Insert: {
-          created_at?: string
-          deleted_at?: string | null
-          email: string
-          email_domain?: string | null
-          full_name: string
-          id: string
-          last_login_at?: string | null
-          organization_id: string
-          role?: Database["public"]["Enums"]["users_role"]
-          updated_at?: string
-        }
+        Insert: never
         Update: {
           created_at?: string
           deleted_at?: string | null
@@ -487,6 +469,23 @@ export type TablesUpdate<T extends keyof PublicSchema["Tables"]> =
   PublicSchema["Tables"][T]["Update"]
 export type Enums<T extends keyof PublicSchema["Enums"]> = PublicSchema["Enums"][T]
 
+export const Constants = {
+  public: {
+    Enums: {
+      api_logs_direction: ["inbound", "outbound"],
+      api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
+      auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
+      clip_projects_status: ["processing", "completed", "failed"],
+      organizations_plan: ["free", "starter", "pro"],
+      posts_platform: ["instagram", "tiktok", "facebook", "youtube", "linkedin", "x"],
+      posts_status: ["draft", "scheduled", "publishing", "published", "failed", "cancelled"],
+      users_role: ["owner", "admin", "member"],
+      videos_module_type: ["research", "upload", "avatar", "clip"],
+      videos_status: ["draft", "processing", "ready", "posted", "failed"],
+    },
+  },
+} as const
+
 export type ApiLogsRow = Tables<"api_logs">
 export type ApiLogsInsert = TablesInsert<"api_logs">
 export type ApiLogsUpdate = TablesUpdate<"api_logs">
@@ -503,10 +502,10 @@ export type PostsRow = Tables<"posts">
 export type PostsInsert = TablesInsert<"posts">
 export type PostsUpdate = TablesUpdate<"posts">
 export type SessionsRow = Tables<"sessions">
-export type SessionsInsert = TablesInsert<"sessions">
+// No SessionsInsert: a row of sessions needs a secret column; the API creates them.
 export type SessionsUpdate = TablesUpdate<"sessions">
 export type UsersRow = Tables<"users">
-export type UsersInsert = TablesInsert<"users">
+// No UsersInsert: a row of users needs a secret column; the API creates them.
 export type UsersUpdate = TablesUpdate<"users">
 export type VideosRow = Tables<"videos">
 export type VideosInsert = TablesInsert<"videos">
@@ -539,6 +538,6 @@ export type VideoSummary = {
   duration_seconds: VideosRow["duration_seconds"]
 }
 
-/** A post with its video, read in one query (models::PostWithVideo: the post's fields
- * flattened, the video nested). */
-export type PostWithVideo = PostsRow & { video: VideoSummary }
+/** A post with its video as `GET /v1/posts` and `GET /v1/posts/{id}` return it: the API's
+ * `Post` (contract/api.types.ts, from the OpenAPI document). */
+export type { Post as PostWithVideo } from "./api.types"

@@ -50,7 +50,7 @@ pub enum Command {
     Backfill(backfill::BackfillArgs),
     /// Report integrity, index, plan and drift problems; exit 1 on any error.
     Doctor(doctor::DoctorArgs),
-    /// Generate or check the schema contract (TypeScript, Rust models).
+    /// Generate or check the contract (TypeScript schema and API types, Rust models).
     Types(types::TypesArgs),
     /// Generate or check docs/schema.md from a live PostgreSQL database.
     Schema(schema::SchemaArgs),

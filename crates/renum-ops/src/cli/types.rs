@@ -1,10 +1,11 @@
 //! `renum types ts [--out PATH | --check PATH]` and `renum types rust --check`: the schema
-//! contract, generated from and checked against the live database.
+//! contract, generated from and checked against the live database; `renum types api [--out
+//! PATH | --check PATH]`: the API's bodies, from the server's OpenAPI document (no database).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::contract::{rust, typescript};
+use crate::contract::{api, rust, typescript};
 use crate::introspect;
 use clap::{Args, Subcommand};
 
@@ -28,6 +29,16 @@ enum Target {
         #[arg(long)]
         check: Option<PathBuf>,
     },
+    /// The API's bodies as TypeScript, from the OpenAPI document; printed to stdout unless
+    /// --out or --check.
+    Api {
+        /// Write the types to this file.
+        #[arg(long, conflicts_with = "check")]
+        out: Option<PathBuf>,
+        /// Compare this file with the OpenAPI document; exit 1 with a diff when they differ.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
     /// Check that the hand-written Rust models match the schema; exit 1 on any drift.
     Rust {
         /// Required: checking is the only thing this target does.
@@ -37,6 +48,16 @@ enum Target {
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: TypesArgs) -> anyhow::Result<ExitCode> {
+    if let Target::Api { out, check } = &args.target {
+        // The document is built in process: no database needed.
+        let generated = api::render_document()?;
+        return generated::emit(
+            &generated,
+            out.as_deref(),
+            check.as_deref(),
+            "renum types api",
+        );
+    }
     let db = db_args.connect().await?;
     let schema = introspect::read(&db).await;
     db.close().await;
@@ -51,6 +72,7 @@ pub async fn run(db_args: &DatabaseArgs, args: TypesArgs) -> anyhow::Result<Exit
                 "renum types ts",
             )
         }
+        Target::Api { .. } => unreachable!("rendered above without a database"),
         Target::Rust { check: _ } => {
             let problems = rust::check(&schema);
             if !problems.is_empty() {

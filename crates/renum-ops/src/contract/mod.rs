@@ -1,7 +1,9 @@
 //! The schema contract: the TypeScript types front ends compile against
-//! (`contract/database.types.ts`) and the check that the hand-written Rust models still
-//! match the live schema. Both are derived from [`crate::introspect`].
+//! (`contract/database.types.ts` from [`crate::introspect`], `contract/api.types.ts` from the
+//! server's OpenAPI document) and the check that the hand-written Rust models still match
+//! the live schema.
 
+pub mod api;
 pub mod diff;
 pub mod rust;
 pub mod shapes;

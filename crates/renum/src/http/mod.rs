@@ -33,6 +33,7 @@ use crate::app::crypto::MasterKey;
 pub use client_addr::TrustedProxies;
 use error::ApiError;
 pub use logging::UnauthenticatedBudget;
+pub use openapi::spec as openapi_spec;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

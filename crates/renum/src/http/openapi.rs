@@ -238,6 +238,12 @@ impl Modify for ErrorResponses {
     }
 }
 
+/// The document `GET /openapi.json` serves, built in process: the tooling renders the API's
+/// TypeScript types (`contract/api.types.ts`) from it, so they come from the same DTOs.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
 pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+    axum::Json(spec())
 }
