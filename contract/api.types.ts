@@ -7,6 +7,7 @@
 export type AddMemberRequest = {
   /** An email address, at most 254 bytes once trimmed. */
   email: string
+  /** 1 to 200 characters once trimmed, no control characters. */
   full_name: string
   /** `admin` or `member`. */
   role: Role
@@ -166,6 +167,7 @@ export type Organization = {
 export type OrganizationId = string
 
 export type OrganizationPatchRequest = {
+  /** 1 to 200 characters once trimmed, no control characters. */
   name?: string | null
   plan?: null | Plan
 }
@@ -267,7 +269,9 @@ export type SigninRequest = {
 export type SignupRequest = {
   /** An email address, at most 254 bytes once trimmed. */
   email: string
+  /** 1 to 200 characters once trimmed, no control characters. */
   full_name: string
+  /** 1 to 200 characters once trimmed, no control characters. */
   organization_name: string
   /** 8 to 128 characters, not one of the most common passwords. */
   password: string
@@ -345,6 +349,7 @@ export type VideoPatchRequest = {
    * `--allow-private-urls`).
    */
   thumbnail_url?: string | null
+  /** 1 to 300 characters once trimmed, no control characters. */
   title?: string | null
   /**
    * An absolute http(s) URL of a public host (loopback and private networks only with

@@ -20,16 +20,16 @@ pub struct SignupRequest {
     /// 8 to 128 characters, not one of the most common passwords.
     #[schema(min_length = 8, max_length = 128)]
     password: String,
+    /// 1 to 200 characters once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     full_name: String,
+    /// 1 to 200 characters once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     organization_name: String,
 }

@@ -30,10 +30,10 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPatchRequest {
+    /// 1 to 200 characters once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     name: Option<String>,
     #[schema(value_type = Option<schema::Plan>)]
@@ -116,10 +116,10 @@ pub struct AddMemberRequest {
     /// An email address, at most 254 bytes once trimmed.
     #[schema(pattern = r"^\s*[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]\s*$")]
     email: String,
+    /// 1 to 200 characters once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     full_name: String,
     /// `admin` or `member`.
@@ -199,8 +199,7 @@ pub struct OpusclipKeyRequest {
     /// 1 to 512 bytes once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 512,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     api_key: String,
 }

@@ -23,8 +23,7 @@ pub struct CreateVideoRequest {
     /// 1 to 300 characters (trimmed), no control characters.
     #[schema(
         min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     title: String,
     script: Option<String>,
@@ -112,10 +111,10 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VideoPatchRequest {
+    /// 1 to 300 characters once trimmed, no control characters.
     #[schema(
         min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
     )]
     title: Option<String>,
     #[serde(default, deserialize_with = "present")]
