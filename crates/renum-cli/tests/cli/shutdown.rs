@@ -19,6 +19,18 @@ const MASTER_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const PASSWORD: &str = "correct horse battery staple";
 const GRACE: Duration = Duration::from_secs(3);
 
+/// `cmd` started with the shared master key and a data directory of its own, its stderr kept
+/// for the failure message.
+fn started(mut cmd: tokio::process::Command, data: &std::path::Path) -> tokio::process::Child {
+    cmd.env("RENUM_MASTER_KEY", MASTER_KEY)
+        .env("RENUM_DATA_DIR", data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start renum")
+}
+
 fn sigterm(pid: u32) {
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -93,14 +105,8 @@ async fn sigterm_under_load_stops_within_the_grace_period_and_logs_every_answer(
             "--log-unauthenticated-per-minute",
             "100000",
         ],
-    )
-    .env("RENUM_MASTER_KEY", MASTER_KEY)
-    .env("RENUM_DATA_DIR", data.path())
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .kill_on_drop(true)
-    .spawn()
-    .expect("start renum serve");
+    );
+    let serve = started(serve, data.path());
     let api = format!("http://{bind}");
     let http = reqwest::Client::new();
     assert!(
@@ -192,14 +198,10 @@ async fn sigterm_stops_serve_on_postgres_within_the_grace_period_and_loses_no_lo
 async fn sigterm_stops_a_worker_with_exit_status_zero() {
     let t = TestDb::new(Engine::Postgres).await;
     let data = tempfile::tempdir().unwrap();
-    let worker = command(&t.url, &["worker", "--worker-poll", "50ms"])
-        .env("RENUM_MASTER_KEY", MASTER_KEY)
-        .env("RENUM_DATA_DIR", data.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start renum worker");
+    let worker = started(
+        command(&t.url, &["worker", "--worker-poll", "50ms"]),
+        data.path(),
+    );
     // Let it start its loops (a signal before the handler is installed would kill it).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     sigterm(worker.id().unwrap());
