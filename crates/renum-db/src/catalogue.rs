@@ -510,11 +510,14 @@ catalogue! {
             "DELETE FROM clip_projects WHERE id IN \
              (SELECT id FROM clip_projects WHERE organization_id = $1 LIMIT $2)"
         ];
-        // Leaves first: a video that is no clip's parent (clips of clips included).
+        // Leaves first: a video that is no clip's parent (clips of clips included). NOT IN
+        // over the organization's parent ids is one hashed lookup per video; NOT EXISTS was
+        // planned as a nested loop comparing each video with every clip (renum doctor's
+        // join_waste), which grows with the square of the organization's videos.
         VIDEOS_BATCH => [
             "DELETE FROM videos WHERE id IN (SELECT v.id FROM videos v \
-             WHERE v.organization_id = $1 AND NOT EXISTS (SELECT 1 FROM videos c \
-             WHERE c.organization_id = v.organization_id AND c.parent_video_id = v.id) LIMIT $2)"
+             WHERE v.organization_id = $1 AND v.id NOT IN (SELECT c.parent_video_id FROM videos c \
+             WHERE c.organization_id = $1 AND c.parent_video_id IS NOT NULL) LIMIT $2)"
         ];
         // Sessions go with their users (ON DELETE CASCADE).
         USERS_BATCH => [
@@ -525,11 +528,14 @@ catalogue! {
             "DELETE FROM organizations WHERE id = $1 AND deleted_at IS NOT NULL"
         ];
         // Members soft-deleted before $1 in organizations that live on, not yet anonymized
-        // ('!' is the password hash of an anonymized account: it never verifies).
+        // ('!' is the password hash of an anonymized account: it never verifies). An
+        // anti-join on the few deleted organizations (organizations_deleted_at_idx), not a
+        // join with every live one: the foreign key guarantees each user its organization.
         DELETED_USERS => [
-            "SELECT u.organization_id, u.id FROM users u JOIN organizations o ON o.id = u.organization_id \
+            "SELECT u.organization_id, u.id FROM users u \
              WHERE u.deleted_at IS NOT NULL AND u.deleted_at < $1 AND u.password_hash <> '!' \
-             AND o.deleted_at IS NULL ORDER BY u.deleted_at LIMIT $2"
+             AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = u.organization_id \
+             AND o.deleted_at IS NOT NULL) ORDER BY u.deleted_at LIMIT $2"
         ];
         USER_HAS_CONTENT => [
             "SELECT EXISTS (SELECT 1 FROM videos WHERE organization_id = $1 AND user_id = $2) \

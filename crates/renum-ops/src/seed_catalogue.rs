@@ -51,6 +51,10 @@ bulk_tables! {
         "id", "organization_id", "email", "password_hash", "full_name", "role",
         "last_login_at", "created_at", "updated_at", "deleted_at",
     );
+    SESSIONS => "sessions" (
+        "id", "user_id", "token_hash", "expires_at", "last_seen_at", "revoked_at", "ip",
+        "user_agent", "created_at",
+    );
     VIDEOS => "videos" (
         "id", "organization_id", "user_id", "title", "script", "video_raw_url",
         "video_processed_url", "thumbnail_url", "status", "module_type", "duration_seconds",
@@ -66,6 +70,10 @@ bulk_tables! {
         "id", "organization_id", "video_id", "created_by", "platform", "description",
         "hashtags", "scheduled_at", "status", "published_at", "external_post_id", "attempts",
         "last_error", "created_at", "updated_at",
+    );
+    AUTH_EVENTS => "auth_events" (
+        "id", "organization_id", "user_id", "actor_id", "kind", "email_hash", "ip", "detail",
+        "created_at",
     );
     // `id` is left to the identity column (PostgreSQL) / rowid (SQLite): rows are loaded in
     // created_at order, so ids follow time as they do in production.
@@ -118,9 +126,11 @@ pub const PG_INDEX_BUILD_MEMORY: &str = "SET LOCAL maintenance_work_mem = '256MB
 pub const COUNTS: &[(&str, &str)] = &[
     ("organizations", "SELECT count(*) FROM organizations"),
     ("users", "SELECT count(*) FROM users"),
+    ("sessions", "SELECT count(*) FROM sessions"),
     ("videos", "SELECT count(*) FROM videos"),
     ("clip_projects", "SELECT count(*) FROM clip_projects"),
     ("posts", "SELECT count(*) FROM posts"),
+    ("auth_events", "SELECT count(*) FROM auth_events"),
     ("api_logs", "SELECT count(*) FROM api_logs"),
 ];
 

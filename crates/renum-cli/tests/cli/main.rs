@@ -14,6 +14,7 @@ mod logs;
 mod migrate;
 mod opusclip_sim;
 mod pg_restart;
+mod plan_gate;
 mod process;
 mod purge;
 mod schema_docs;

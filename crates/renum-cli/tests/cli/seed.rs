@@ -53,8 +53,14 @@ async fn dump(db: &Db) -> Vec<Vec<String>> {
                 "SELECT CAST(ROW({columns}) AS text) FROM {} ORDER BY 1",
                 table.table
             ),
+            // quote() spells every value, blobs (token hashes) included, as SQL text.
             Db::Sqlite(_) => format!(
-                "SELECT json_array({columns}) FROM {} ORDER BY 1",
+                "SELECT json_array({}) FROM {} ORDER BY 1",
+                columns
+                    .split(", ")
+                    .map(|c| format!("quote({c})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 table.table
             ),
         };
@@ -101,6 +107,8 @@ async fn seeded_tables_have_the_requested_sizes_and_one_owner_per_organization()
         for (table, expected) in [
             ("organizations", 3),
             ("users", 3 * 4),
+            ("sessions", 3 * 4 * 2),
+            ("auth_events", 3 * 4 * 5),
             ("videos", 3 * 10),
             ("posts", 3 * 10 * 2),
             ("api_logs", 300),

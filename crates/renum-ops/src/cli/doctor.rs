@@ -1,10 +1,11 @@
-//! `renum doctor [--json]`: integrity, index, plan and drift findings on the live database,
-//! as a table or JSON; exits 1 when any finding is an error.
+//! `renum doctor [--json] [--judged]`: integrity, index, plan and drift findings on the live
+//! database, as a table or JSON, and with `--judged` the statements whose plans were judged
+//! per table; exits 1 when any finding is an error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::doctor::{self, Finding, Options, Severity};
+use crate::doctor::{self, Finding, Judged, Options, Severity};
 use clap::Args;
 use renum_db::Engine;
 use renum_db::catalogue;
@@ -16,9 +17,18 @@ pub struct DoctorArgs {
     /// Print the findings as a JSON array instead of a table.
     #[arg(long)]
     json: bool,
-    /// A full scan of a table with more rows than this is an error.
+    /// Plans are judged on tables with more rows than this: a full scan of one, or a join
+    /// on it that discards most of the rows it makes, is an error.
     #[arg(long, default_value_t = 10_000)]
     seq_scan_rows: i64,
+    /// A table some statement reads that holds no more than --seq-scan-rows rows is an error
+    /// (a plan gate on seeded data: no table escapes by being small).
+    #[arg(long)]
+    judge_every_table: bool,
+    /// Also list, per table, the statements whose plans read it and whether they were
+    /// judged (with --json: an object with "findings" and "judged").
+    #[arg(long)]
+    judged: bool,
     /// The schema documentation to check (skipped when the file is absent).
     #[arg(long, default_value = "docs/schema.md")]
     schema_doc: PathBuf,
@@ -36,17 +46,28 @@ pub async fn run(db_args: &DatabaseArgs, args: DoctorArgs) -> anyhow::Result<Exi
     let options = Options {
         statements,
         seq_scan_rows: args.seq_scan_rows,
+        judge_every_table: args.judge_every_table,
         schema_doc: std::fs::read_to_string(&args.schema_doc).ok(),
         contract: std::fs::read_to_string(&args.contract).ok(),
         database_url: Some(db_args.database_url.clone()),
     };
-    let findings = doctor::examine(&db, &options).await;
+    let examination = doctor::examine(&db, &options).await;
     db.close().await;
-    let findings = findings?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&findings)?);
-    } else {
-        print_table(&findings);
+    let doctor::Examination { findings, judged } = examination?;
+    match (args.json, args.judged) {
+        (true, false) => println!("{}", serde_json::to_string_pretty(&findings)?),
+        (true, true) => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "findings": findings, "judged": judged })
+            )?
+        ),
+        (false, judged_too) => {
+            print_table(&findings);
+            if judged_too {
+                print_judged(&judged, args.seq_scan_rows);
+            }
+        }
     }
     let errors = findings
         .iter()
@@ -95,4 +116,18 @@ fn print_table(findings: &[Finding]) {
         .filter(|f| f.severity == Severity::Error)
         .count();
     println!("{errors} error(s), {} warning(s)", findings.len() - errors);
+}
+
+fn print_judged(judged: &[Judged], threshold: i64) {
+    println!("\nplans per table (judged above {threshold} rows):");
+    for t in judged {
+        println!(
+            "{:<16} {:>12} rows  {:<10} {:>3} statement(s): {}",
+            t.table,
+            t.rows,
+            if t.judged { "judged" } else { "not judged" },
+            t.statements.len(),
+            t.statements.join(", ")
+        );
+    }
 }

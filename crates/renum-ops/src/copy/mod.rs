@@ -208,11 +208,12 @@ async fn doctor(target: &Db, url: &str) -> anyhow::Result<usize> {
     let options = crate::doctor::Options {
         statements,
         seq_scan_rows: 10_000,
+        judge_every_table: false,
         schema_doc: None,
         contract: None,
         database_url: Some(url.to_owned()),
     };
-    let findings = crate::doctor::examine(target, &options).await?;
+    let findings = crate::doctor::examine(target, &options).await?.findings;
     if let Some(error) = findings
         .iter()
         .find(|f| f.severity == crate::doctor::Severity::Error)

@@ -3,7 +3,8 @@
 //! Four families: integrity (orphans, duplicates, enum values outside their CHECK,
 //! constraints left NOT VALID, rows breaking a cross-column rule), indexes (foreign keys
 //! without a supporting index, duplicate or redundant indexes, invalid ones), plans (every
-//! catalogue statement EXPLAINed; a full scan of a big table is an error) and drift (schema
+//! catalogue statement EXPLAINed, generic and with a typical call's values; a full scan of a
+//! big table or a join that discards most of what it makes is an error) and drift (schema
 //! versus migrations, `docs/schema.md`, the TypeScript contract and the Rust models).
 //! Any error-level finding makes the command exit non-zero.
 
@@ -16,6 +17,7 @@ pub mod queries;
 use serde::Serialize;
 
 use crate::introspect;
+pub use plans::Judged;
 use renum_db::Db;
 use renum_db::Result;
 use renum_db::catalogue::Statement;
@@ -85,8 +87,12 @@ impl Finding {
 pub struct Options<'a> {
     /// The statements to EXPLAIN (the engine's catalogue, `catalogue::<engine>::ALL`).
     pub statements: &'a [Statement],
-    /// A full scan of a table with more rows than this is an error.
+    /// Plans are judged on tables with more rows than this: a full scan of one is an error.
     pub seq_scan_rows: i64,
+    /// A table some statement reads that holds no more rows than `seq_scan_rows` is an
+    /// error (`table_not_judged`): for a plan gate on seeded data, where every table must be
+    /// big enough for its plans to mean something.
+    pub judge_every_table: bool,
     /// The text of `docs/schema.md`, when it is at hand.
     pub schema_doc: Option<String>,
     /// The text of the committed TypeScript contract, when it is at hand.
@@ -96,17 +102,27 @@ pub struct Options<'a> {
     pub database_url: Option<String>,
 }
 
-/// Runs every check; findings come back sorted (errors first, then by family and subject).
-pub async fn examine(db: &Db, options: &Options<'_>) -> Result<Vec<Finding>> {
+/// What the doctor found, and which tables the plans were judged on.
+#[derive(Debug)]
+pub struct Examination {
+    /// Sorted: errors first, then by family and subject.
+    pub findings: Vec<Finding>,
+    /// Every table the statements read, by name.
+    pub judged: Vec<Judged>,
+}
+
+/// Runs every check.
+pub async fn examine(db: &Db, options: &Options<'_>) -> Result<Examination> {
     let schema = introspect::read(db).await?;
     let mut findings = Vec::new();
     integrity::check(db, &schema, &mut findings).await?;
     indexes::check(&schema, &mut findings);
-    plans::check(
+    let judged = plans::check(
         db,
         &schema,
         options.statements,
         options.seq_scan_rows,
+        options.judge_every_table,
         &mut findings,
     )
     .await?;
@@ -115,7 +131,7 @@ pub async fn examine(db: &Db, options: &Options<'_>) -> Result<Vec<Finding>> {
         (a.severity, a.family, &a.subject, a.rule).cmp(&(b.severity, b.family, &b.subject, b.rule))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.subject == b.subject && a.family == b.family);
-    Ok(findings)
+    Ok(Examination { findings, judged })
 }
 
 /// Runs a count query (tool SQL from [`queries`]) on either engine.

@@ -44,12 +44,29 @@ pub mod postgres {
         FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')";
 
-    /// Plans are generic (independent of the values), like those of a prepared statement
-    /// reused by the pool: the plan production runs after a handful of executions.
+    /// Partitions and their parent table (api_logs' months).
+    pub const PARTITION_PARENTS: &str = "\
+        SELECT c.relname::text, p.relname::text FROM pg_inherits i \
+        JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent \
+        WHERE c.relnamespace = 'public'::regnamespace";
+
+    /// Generic plans are independent of the values, like those of a prepared statement
+    /// reused by the pool once they cost no more than its custom plans.
     pub const GENERIC_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
+    /// Custom plans are made for each call's values: the first five calls of a pooled
+    /// statement, and all of them while the generic plan would cost more.
+    pub const CUSTOM_PLANS: &str = "SET plan_cache_mode = force_custom_plan";
+    /// The types of the prepared statement's parameters, as `format_type` names them.
+    pub const PARAMETER_TYPES: &str = "\
+        SELECT parameter_types::text[] FROM pg_prepared_statements \
+        WHERE name = 'renum_doctor_statement'";
+    /// Template: one value of `{column}` as a quoted literal (`{order}` is empty or an
+    /// `ORDER BY` for the smallest or largest), for a custom plan's arguments.
+    pub const SAMPLE_VALUE: &str = "\
+        SELECT quote_literal({column}) FROM {table} WHERE {column} IS NOT NULL{order} LIMIT 1";
     /// Template: `{sql}` is a catalogue statement.
     pub const PREPARE: &str = "PREPARE renum_doctor_statement AS {sql}";
-    /// Template: `{params}` is one NULL per parameter (generic plans ignore the values).
+    /// Template: `{params}` is the argument list (generic plans ignore the values).
     pub const EXPLAIN: &str = "EXPLAIN (FORMAT JSON) EXECUTE renum_doctor_statement{params}";
     pub const DEALLOCATE: &str = "DEALLOCATE renum_doctor_statement";
     pub const RESET_PLANS: &str = "RESET plan_cache_mode";

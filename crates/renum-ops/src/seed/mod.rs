@@ -18,6 +18,7 @@
 //! `crate::seed_catalogue` and never reads tenant data on anyone's behalf, so it does not
 //! go through `OrgScope`.
 
+mod accounts;
 pub(crate) mod load;
 mod password;
 mod rows;
@@ -140,6 +141,11 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
             Box::new(rows::Users::new(world.clone(), hash)),
         ),
         (
+            seed_catalogue::SESSIONS,
+            accounts::total(&world, accounts::SESSIONS_PER_USER),
+            Box::new(accounts::Sessions::new(world.clone(), options.seed)),
+        ),
+        (
             seed_catalogue::VIDEOS,
             world.orgs.iter().map(|o| o.videos.len() as u64).sum(),
             Box::new(rows::Videos::new(world.clone())),
@@ -157,6 +163,11 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
                 options.seed,
                 sizes.posts_per_video,
             )),
+        ),
+        (
+            seed_catalogue::AUTH_EVENTS,
+            accounts::total(&world, accounts::EVENTS_PER_USER),
+            Box::new(accounts::AuthEvents::new(world.clone(), options.seed)),
         ),
     ];
     let logs = seed_catalogue::API_LOGS;

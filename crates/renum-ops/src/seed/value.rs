@@ -32,6 +32,8 @@ pub enum Value {
     Json(String),
     /// A list of plain lowercase words: `text[]` on PostgreSQL, a JSON array on SQLite.
     Words(Vec<&'static str>),
+    /// `bytea` on PostgreSQL, a blob on SQLite (token and email hashes).
+    Bytes(Vec<u8>),
 }
 
 impl Value {
@@ -79,6 +81,13 @@ pub fn write_copy_row(row: &[Value], out: &mut Vec<u8>) {
                     out.extend_from_slice(w.as_bytes());
                 }
                 out.push(b'}');
+            }
+            Value::Bytes(bytes) => {
+                // bytea's hex input `\x..`, its backslash escaped for COPY.
+                out.extend_from_slice(b"\\\\x");
+                for b in bytes {
+                    write!(out, "{b:02x}").expect("writing to a Vec cannot fail");
+                }
             }
         }
     }
@@ -167,6 +176,7 @@ pub fn bind_sqlite<'q>(
         Value::Words(words) => {
             query.bind(serde_json::to_string(&words).expect("a list of strings serializes to JSON"))
         }
+        Value::Bytes(bytes) => query.bind(bytes),
     }
 }
 
@@ -200,9 +210,13 @@ mod tests {
                 Value::Words(vec!["reels", "tips"]),
                 Value::Int(-3),
                 Value::Float(1.5),
+                Value::Bytes(vec![0, 0xab]),
             ],
             &mut out,
         );
-        assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t{reels,tips}\t-3\t1.5\n");
+        assert_eq!(
+            out,
+            b"a\\tb\\\\c\\nd\t\\N\t{reels,tips}\t-3\t1.5\t\\\\x00ab\n"
+        );
     }
 }

@@ -27,6 +27,8 @@ pub enum Stream {
     Password = 2,
     Posts = 3,
     ApiLogs = 4,
+    Sessions = 5,
+    AuthEvents = 6,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> Xoshiro256PlusPlus {

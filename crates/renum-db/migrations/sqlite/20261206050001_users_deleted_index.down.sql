@@ -1,0 +1,1 @@
+DROP INDEX users_deleted_at_idx;

@@ -1,0 +1,243 @@
+//! Row streams for what signing in leaves behind: sessions and the auth_events trail.
+//!
+//! Fixed counts per user, so the totals are known before the load (progress bars, and the
+//! seed's tests): [`SESSIONS_PER_USER`] sessions over the last two months, and
+//! [`EVENTS_PER_USER`] events: joining (signup for the owner, member_added for the others),
+//! sign-ins, and one failed sign-in. Each stream has its own PRNG, so these tables do not
+//! reshuffle the others.
+
+use std::sync::Arc;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, RngExt};
+use sha2::{Digest, Sha256};
+
+use super::rows::Rows;
+use super::value::{DAY, MINUTE, Micros, Value};
+use super::world::{self, Org, Stream, User, World, pick, uuid_at};
+
+pub const SESSIONS_PER_USER: u64 = 2;
+pub const EVENTS_PER_USER: u64 = 5;
+
+/// How long a session lives (the server's absolute expiry is of this order).
+const SESSION_LIFETIME: Micros = 30 * DAY;
+
+const USER_AGENTS: &[&str] = &[
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+    "renum-react/1.4.2",
+];
+
+/// Walks every user of every organization, `per_user` rows each.
+struct UserRows {
+    world: Arc<World>,
+    rng: Xoshiro256PlusPlus,
+    per_user: u64,
+    org: usize,
+    user: usize,
+    done: u64,
+}
+
+impl UserRows {
+    fn new(world: Arc<World>, seed: u64, stream: Stream, per_user: u64) -> Self {
+        UserRows {
+            world,
+            rng: world::rng(seed, stream),
+            per_user,
+            org: 0,
+            user: 0,
+            done: 0,
+        }
+    }
+
+    /// The organization and user of the next row and its index among the user's rows.
+    fn next(&mut self) -> Option<(usize, usize, u64)> {
+        let orgs = &self.world.orgs;
+        while self.org < orgs.len() {
+            if self.user < orgs[self.org].users.len() {
+                if self.done < self.per_user {
+                    self.done += 1;
+                    return Some((self.org, self.user, self.done - 1));
+                }
+                self.user += 1;
+                self.done = 0;
+                continue;
+            }
+            self.org += 1;
+            self.user = 0;
+        }
+        None
+    }
+}
+
+/// Rows of a stream in total.
+pub fn total(world: &World, per_user: u64) -> u64 {
+    world.orgs.iter().map(|o| o.users.len() as u64).sum::<u64>() * per_user
+}
+
+/// A plausible client address: mostly IPv4, some IPv6 (documentation ranges).
+fn ip(rng: &mut Xoshiro256PlusPlus) -> Value {
+    Value::Text(if rng.random_ratio(1, 5) {
+        format!(
+            "2001:db8:{:x}::{:x}",
+            rng.random::<u16>(),
+            rng.random::<u16>()
+        )
+    } else {
+        format!("198.51.{}.{}", rng.random::<u8>(), rng.random_range(1..255))
+    })
+}
+
+/// A time in `[from, to)`, or `from` when the span is empty.
+fn between(rng: &mut Xoshiro256PlusPlus, from: Micros, to: Micros) -> Micros {
+    if to > from {
+        rng.random_range(from..to)
+    } else {
+        from
+    }
+}
+
+pub struct Sessions(UserRows);
+
+impl Sessions {
+    pub fn new(world: Arc<World>, seed: u64) -> Self {
+        Sessions(UserRows::new(
+            world,
+            seed,
+            Stream::Sessions,
+            SESSIONS_PER_USER,
+        ))
+    }
+}
+
+impl Rows for Sessions {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, _)) = self.0.next() else {
+            return false;
+        };
+        let (world, rng) = (&self.0.world, &mut self.0.rng);
+        let user: &User = &world.orgs[o].users[u];
+        let end = user.deleted_at.unwrap_or(world.anchor);
+        let created_at = between(rng, (end - 60 * DAY).max(user.created_at), end);
+        let expires_at = created_at + SESSION_LIFETIME;
+        let last_seen_at = between(
+            rng,
+            created_at,
+            expires_at.min(world.anchor).max(created_at),
+        );
+        // A removed member's sessions were revoked with the removal; some others signed out.
+        let revoked_at = user
+            .deleted_at
+            .or_else(|| rng.random_ratio(1, 4).then_some(last_seen_at + MINUTE));
+        let mut token_hash = vec![0u8; 32];
+        rng.fill_bytes(&mut token_hash);
+        row.extend([
+            Value::Uuid(uuid_at(rng, created_at)),
+            Value::Uuid(user.id),
+            Value::Bytes(token_hash),
+            Value::Time(expires_at),
+            Value::Time(last_seen_at),
+            Value::opt_time(revoked_at),
+            ip(rng),
+            Value::Str(pick(rng, USER_AGENTS)),
+            Value::Time(created_at),
+        ]);
+        true
+    }
+}
+
+pub struct AuthEvents(UserRows);
+
+impl AuthEvents {
+    pub fn new(world: Arc<World>, seed: u64) -> Self {
+        AuthEvents(UserRows::new(
+            world,
+            seed,
+            Stream::AuthEvents,
+            EVENTS_PER_USER,
+        ))
+    }
+}
+
+impl Rows for AuthEvents {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, k)) = self.0.next() else {
+            return false;
+        };
+        let (world, rng) = (&self.0.world, &mut self.0.rng);
+        let org: &Org = &world.orgs[o];
+        let user = &org.users[u];
+        let owner = &org.users[0];
+        let end = user.deleted_at.unwrap_or(world.anchor);
+        let (kind, actor, created_at) = match k {
+            0 if u == 0 => ("signup", None, user.created_at),
+            0 => ("member_added", Some(owner.id), user.created_at),
+            1 => ("signin_failure", None, between(rng, user.created_at, end)),
+            _ => ("signin_success", None, between(rng, user.created_at, end)),
+        };
+        // Failed sign-ins carry the typed email's hash (the per-account throttle's key).
+        let email_hash = (kind == "signin_failure")
+            .then(|| Value::Bytes(Sha256::digest(user.email.as_bytes()).to_vec()));
+        row.extend([
+            Value::Uuid(uuid_at(rng, created_at)),
+            Value::Uuid(org.id),
+            Value::Uuid(user.id),
+            Value::opt_uuid(actor),
+            Value::Str(kind),
+            email_hash.unwrap_or(Value::Null),
+            ip(rng),
+            Value::Null,
+            Value::Time(created_at),
+        ]);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::Sizes;
+
+    #[test]
+    fn every_user_gets_its_sessions_and_events_with_distinct_token_hashes() {
+        let sizes = Sizes {
+            organizations: 3,
+            users_per_org: 4,
+            videos_per_org: 0,
+            posts_per_video: 0,
+            api_logs: 0,
+        };
+        let world = Arc::new(World::build(&sizes, 7, 20_000 * DAY, false));
+        let drain = |mut rows: Box<dyn Rows>| {
+            let mut out = Vec::new();
+            let mut row = Vec::new();
+            while rows.next_row(&mut row) {
+                out.push(std::mem::take(&mut row));
+            }
+            out
+        };
+        let sessions = drain(Box::new(Sessions::new(world.clone(), 7)));
+        assert_eq!(sessions.len() as u64, total(&world, SESSIONS_PER_USER));
+        assert_eq!(sessions.len(), 3 * 4 * 2);
+        let hashes: std::collections::HashSet<Vec<u8>> = sessions
+            .iter()
+            .map(|r| match &r[2] {
+                Value::Bytes(b) => b.clone(),
+                other => panic!("token_hash is bytes: {other:?}"),
+            })
+            .collect();
+        assert_eq!(hashes.len(), sessions.len());
+        assert!(sessions.iter().all(|r| match (&r[4], &r[8]) {
+            (Value::Time(seen), Value::Time(created)) => seen >= created,
+            _ => false,
+        }));
+
+        let events = drain(Box::new(AuthEvents::new(world.clone(), 7)));
+        assert_eq!(events.len() as u64, total(&world, EVENTS_PER_USER));
+        let kinds = |kind: &'static str| events.iter().filter(|r| r[4] == Value::Str(kind)).count();
+        assert_eq!(kinds("signup"), 3);
+        assert_eq!(kinds("member_added"), 3 * 3);
+        assert_eq!(kinds("signin_failure"), 3 * 4);
+    }
+}
