@@ -148,6 +148,17 @@ export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | 
 
 export type ModuleType = "research" | "upload" | "avatar" | "clip"
 
+export type MySession = {
+  created_at: Timestamp
+  /** The session this request was made with. */
+  current: boolean
+  id: SessionId
+  /** The client's network at sign-in: `/24` of an IPv4 address, `/48` of an IPv6 one. */
+  ip_prefix?: string | null
+  last_used_at: Timestamp
+  user_agent?: string | null
+}
+
 export type OpusclipKeyRequest = {
   /** 1 to 512 bytes once trimmed, no control characters. */
   api_key: string
@@ -179,6 +190,8 @@ export type Page<T> = {
 }
 
 export type Page_ApiLogRow = Page<ApiLogRow>
+
+export type Page_MySession = Page<MySession>
 
 export type Page_Post = Page<Post>
 
@@ -248,6 +261,8 @@ export type Session = {
   /** The bearer token: shown once, stored only as a hash. */
   token: string
 }
+
+export type SessionId = string
 
 export type SetRoleRequest = {
   /** `owner` transfers ownership (owner only); the previous owner becomes an admin. */

@@ -211,6 +211,20 @@ catalogue! {
         REVOKE_ALL_FOR_USER => [
             "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
         ];
+        // `GET /v1/me/sessions`: a user's live sessions (as `AUTHENTICATE` judges them: $2 now,
+        // $3 now - idle), newest first, keyset on ($4, $5). On sessions_user_id_idx: a user's
+        // sessions are few, so the sort is of that handful.
+        LIST_LIVE_FOR_USER => [concat!(
+            "SELECT ", session_columns!(), " FROM sessions ",
+            "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 ",
+            "AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
+        )];
+        // `DELETE /v1/me/sessions/{id}`: revokes one live session, only if it is the user's
+        // own ($1), so another user's session id touches nothing and reads as missing.
+        REVOKE_FOR_USER => [
+            "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id = $2 \
+             AND revoked_at IS NULL AND expires_at > $3 AND last_seen_at > $4"
+        ];
         // The addresses a user holds live sessions from: the sign-in throttle exempts them
         // from an account's failure ceiling, so an attack cannot lock the user out of them.
         LIVE_IPS_FOR_USER => [

@@ -24,7 +24,7 @@ pub use organizations::{Organization, Organizations};
 pub use posts::{PostFilter, Posts};
 pub use purge::{Purge, TenantTable};
 pub use scheduler::{Outcome, Scheduler};
-pub use sessions::Sessions;
+pub use sessions::{SessionKey, Sessions};
 pub use users::{Accounts, Users};
 pub use videos::{VideoFilter, Videos};
 

@@ -9,9 +9,10 @@ use std::time::Duration;
 use renum_db::enums::{AuthEventKind, Plan, Role};
 use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId};
 use renum_db::models::{
-    AuthEventInsert, OrganizationInsert, OrganizationRow, SessionAuth, SessionInsert, UserInsert,
-    UserRow, UserWithOrganization,
+    AuthEventInsert, OrganizationInsert, OrganizationRow, Page, SessionAuth, SessionInsert,
+    SessionRow, UserInsert, UserRow, UserWithOrganization,
 };
+use renum_db::repo::SessionKey;
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
@@ -375,6 +376,50 @@ impl Auth {
         .await?;
         tx.commit().await?;
         Ok(revoked)
+    }
+
+    /// A page of the caller's live sessions, newest first: the ones `authenticate` would
+    /// accept now.
+    pub async fn my_sessions(
+        &self,
+        conn: &mut Conn,
+        caller: &Caller,
+        after: Option<SessionKey>,
+        limit: i64,
+    ) -> Result<Page<SessionRow, SessionKey>, AppError> {
+        let now = Timestamp::now();
+        Ok(conn
+            .sessions()
+            .list_live_for_user(
+                caller.user_id,
+                now,
+                ago(now, self.config.idle_timeout),
+                after,
+                limit,
+            )
+            .await?)
+    }
+
+    /// Revokes one of the caller's live sessions, the current one included (that signs the
+    /// caller out). Another user's session answers 404 like a missing one.
+    pub async fn revoke_my_session(
+        &self,
+        caller: &Caller,
+        id: SessionId,
+        meta: &ClientMeta,
+    ) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        let mut tx = self.db.begin().await?;
+        tx.sessions()
+            .revoke_for_user(caller.user_id, id, now, ago(now, self.config.idle_timeout))
+            .await?;
+        let event = AuditEvent {
+            detail: Some(serde_json::json!({ "session_id": id })),
+            ..AuditEvent::of(caller)
+        };
+        audit(&mut tx, AuthEventKind::Signout, event, meta).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn issue_session(

@@ -5,15 +5,16 @@ use renum_db::enums::{
     ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform, PostStatus, Role,
     VideoStatus,
 };
-use renum_db::ids::{ClipProjectId, OrganizationId, PostId, UserId, VideoId};
+use renum_db::ids::{ClipProjectId, OrganizationId, PostId, SessionId, UserId, VideoId};
 use renum_db::models::{
-    ApiLogRow, ClipProjectRow, OrganizationRow, PostWithVideo, UserRow, UserWithOrganization,
-    VideoRow, VideoSummary,
+    ApiLogRow, ClipProjectRow, OrganizationRow, PostWithVideo, SessionRow, UserRow,
+    UserWithOrganization, VideoRow, VideoSummary,
 };
 use renum_db::sql_types::{JsonValue, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::addresses;
 use crate::app::auth::{IssuedSession, SignedIn};
 use crate::http::schema;
 
@@ -141,6 +142,36 @@ impl From<IssuedSession> for Session {
         Self {
             token: s.token,
             expires_at: s.expires_at,
+        }
+    }
+}
+
+// One live session of the caller (`GET /v1/me/sessions`). The token hash has no field; the
+// address is shown as its network only. `last_used_at` is refreshed at most once a minute.
+#[derive(Serialize, ToSchema)]
+pub struct MySession {
+    #[schema(value_type = schema::SessionId)]
+    pub id: SessionId,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
+    pub last_used_at: Timestamp,
+    /// The client's network at sign-in: `/24` of an IPv4 address, `/48` of an IPv6 one.
+    pub ip_prefix: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session this request was made with.
+    pub current: bool,
+}
+
+impl MySession {
+    pub fn of(s: SessionRow, current: SessionId) -> Self {
+        Self {
+            id: s.id,
+            created_at: s.created_at,
+            last_used_at: s.last_seen_at,
+            ip_prefix: s.ip.as_deref().and_then(addresses::stored_prefix),
+            user_agent: s.user_agent,
+            current: s.id == current,
         }
     }
 }

@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use renum_db::Db;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -65,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signout", post(routes::auth::signout))
         .route("/auth/signout-all", post(routes::auth::signout_all))
         .route("/me", get(routes::me::me))
+        .route("/me/sessions", get(routes::me::sessions))
+        .route("/me/sessions/{id}", delete(routes::me::revoke_session))
         .route(
             "/organization",
             get(routes::organization::get)

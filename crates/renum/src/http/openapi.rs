@@ -30,6 +30,8 @@ use super::routes;
         routes::auth::signout,
         routes::auth::signout_all,
         routes::me::me,
+        routes::me::sessions,
+        routes::me::revoke_session,
         routes::organization::get,
         routes::organization::update,
         routes::organization::delete,

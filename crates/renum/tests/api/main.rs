@@ -10,6 +10,7 @@ mod clips;
 mod errors;
 mod hostile_input;
 mod isolation;
+mod me;
 mod metrics;
 mod openapi;
 mod opusclip;
