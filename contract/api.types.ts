@@ -146,6 +146,15 @@ export type Health = {
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
 
+/**
+ * The profile fields a user may change. Not the email: changing it needs the new address
+ * verified, which this route does not do (an unknown field, `email` included, is a 400).
+ */
+export type MePatchRequest = {
+  /** 1 to 200 characters once trimmed, no control characters. */
+  full_name?: string | null
+}
+
 export type ModuleType = "research" | "upload" | "avatar" | "clip"
 
 export type MySession = {

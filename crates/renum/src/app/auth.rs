@@ -10,7 +10,7 @@ use renum_db::enums::{AuthEventKind, Plan, Role};
 use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId};
 use renum_db::models::{
     AuthEventInsert, OrganizationInsert, OrganizationRow, Page, SessionAuth, SessionInsert,
-    SessionRow, UserInsert, UserRow, UserWithOrganization,
+    SessionRow, UserInsert, UserRow, UserUpdate, UserWithOrganization,
 };
 use renum_db::repo::SessionKey;
 use renum_db::sql_types::{Json, Timestamp};
@@ -454,6 +454,40 @@ pub async fn me(conn: &mut Conn, caller: &Caller) -> Result<UserWithOrganization
         .users(&caller.scope)
         .with_organization(caller.user_id)
         .await?)
+}
+
+/// What a user may change of their own profile: the profile fields of `users` (only the
+/// name today). The email is not here: changing it needs the new address verified first.
+pub struct ProfilePatch {
+    pub full_name: Option<String>,
+}
+
+/// Updates the caller's own profile, validated as at signup, and returns it as `me` does;
+/// both in one transaction, so the answer is what was written.
+pub async fn update_me(
+    db: &Db,
+    caller: &Caller,
+    patch: ProfilePatch,
+) -> Result<UserWithOrganization, AppError> {
+    let full_name = patch
+        .full_name
+        .map(|n| validate::name("full_name", &n, 200))
+        .transpose()?;
+    let mut tx = db.begin().await?;
+    let mut users = tx.users(&caller.scope);
+    users
+        .update(
+            caller.user_id,
+            &UserUpdate {
+                full_name,
+                role: None,
+                password_hash: None,
+            },
+        )
+        .await?;
+    let me = users.with_organization(caller.user_id).await?;
+    tx.commit().await?;
+    Ok(me)
 }
 
 fn invalid_credentials() -> AppError {

@@ -64,7 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(routes::auth::signin))
         .route("/auth/signout", post(routes::auth::signout))
         .route("/auth/signout-all", post(routes::auth::signout_all))
-        .route("/me", get(routes::me::me))
+        .route("/me", get(routes::me::me).patch(routes::me::update))
         .route("/me/sessions", get(routes::me::sessions))
         .route("/me/sessions/{id}", delete(routes::me::revoke_session))
         .route(

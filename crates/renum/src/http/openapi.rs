@@ -30,6 +30,7 @@ use super::routes;
         routes::auth::signout,
         routes::auth::signout_all,
         routes::me::me,
+        routes::me::update,
         routes::me::sessions,
         routes::me::revoke_session,
         routes::organization::get,

@@ -1,4 +1,5 @@
-//! The current user's own account: its sessions (`/v1/me/sessions`).
+//! The current user's own account: its profile (`PATCH /v1/me`) and its sessions
+//! (`/v1/me/sessions`).
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -127,5 +128,33 @@ api_test! {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (status, _) = app.call(Method::GET, "/v1/me", Some(&other.token), None).await;
         assert_eq!(status, StatusCode::OK);
+    }
+
+    async fn a_user_updates_their_own_name_validated_as_at_signup_and_never_their_email(app) {
+        let acct = app.signup("profile@example.com", "Profile").await;
+        let other = app.signup("unrelated@example.com", "Unrelated").await;
+
+        let (status, body) = app.call(Method::PATCH, "/v1/me", Some(&acct.token), Some(json!({"full_name": "  Grace Hopper  "}))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["full_name"], "Grace Hopper", "trimmed like signup");
+        assert_eq!(body["email"], "profile@example.com");
+        assert_eq!(body["organization_name"], "Profile", "the same shape as GET /v1/me");
+        let (_, me) = app.call(Method::GET, "/v1/me", Some(&acct.token), None).await;
+        assert_eq!(me["full_name"], "Grace Hopper", "stored");
+        let (_, theirs) = app.call(Method::GET, "/v1/me", Some(&other.token), None).await;
+        assert_eq!(theirs["full_name"], "Ada Lovelace", "only the caller's own row");
+
+        for bad in [json!({"full_name": "Grace\u{7}Hopper"}), json!({"full_name": "Grace\u{0}"}), json!({"full_name": "   "}), json!({"full_name": "x".repeat(201)})] {
+            let (status, body) = app.call(Method::PATCH, "/v1/me", Some(&acct.token), Some(bad.clone())).await;
+            assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_field", "{bad}");
+            assert!(body["error"]["message"].as_str().unwrap().contains("full_name"), "names the field: {body}");
+        }
+        // The email is not a profile field here: refused, and unchanged.
+        let (status, body) = app.call(Method::PATCH, "/v1/me", Some(&acct.token), Some(json!({"email": "new@example.com"}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (_, me) = app.call(Method::GET, "/v1/me", Some(&acct.token), None).await;
+        assert_eq!((me["email"].as_str(), me["full_name"].as_str()), (Some("profile@example.com"), Some("Grace Hopper")));
+        let (status, _) = app.call(Method::PATCH, "/v1/me", None, Some(json!({"full_name": "Nobody"}))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }

@@ -4,20 +4,50 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use renum_db::ids::SessionId;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
-use crate::app::auth::{self, Caller, ClientMeta};
+use crate::app::auth::{self, Caller, ClientMeta, ProfilePatch};
 use crate::http::AppState;
 use crate::http::cursor;
-use crate::http::dto::{Me, MySession, Page};
+use crate::http::dto::{JsonObject, Me, MySession, Page};
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{ApiPath, ApiQuery, Reader};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Reader};
 
 /// The current user with its organization, in one query, with no secret fields.
 #[utoipa::path(get, path = "/v1/me", operation_id = "getMe", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(Reader { caller, mut conn }: Reader) -> Result<axum::Json<Me>, ApiError> {
     Ok(axum::Json(auth::me(&mut conn, &caller).await?.into()))
+}
+
+/// The profile fields a user may change. Not the email: changing it needs the new address
+/// verified, which this route does not do (an unknown field, `email` included, is a 400).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatchRequest {
+    /// 1 to 200 characters once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^\s*[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*\s*$"
+    )]
+    full_name: Option<String>,
+}
+
+/// Updates the current user's profile, validated as at signup.
+#[utoipa::path(patch, path = "/v1/me", operation_id = "updateMe", tag = "auth", security(("bearer" = [])),
+    request_body = MePatchRequest,
+    responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<MePatchRequest>>,
+) -> Result<axum::Json<Me>, ApiError> {
+    let patch = ProfilePatch {
+        full_name: req.full_name,
+    };
+    Ok(axum::Json(
+        auth::update_me(&state.db, &caller, patch).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
