@@ -34,6 +34,21 @@ export type ApiLogRow = {
   user_id?: null | UserId
 }
 
+export type AuditEvent = {
+  actor_id?: null | UserId
+  created_at: Timestamp
+  detail?: unknown
+  id: AuthEventId
+  /** The client address: whole for 30 days, then its network (`/24`, `/48`). */
+  ip?: string | null
+  kind: AuthEventKind
+  user_id?: null | UserId
+}
+
+export type AuthEventId = string
+
+export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+
 export type ClipList = {
   items: Video[]
 }
@@ -199,6 +214,8 @@ export type Page<T> = {
 }
 
 export type Page_ApiLogRow = Page<ApiLogRow>
+
+export type Page_AuditEvent = Page<AuditEvent>
 
 export type Page_MySession = Page<MySession>
 

@@ -249,6 +249,35 @@ catalogue! {
             "INSERT INTO auth_events (id, organization_id, user_id, actor_id, kind, email_hash, \
              ip, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ];
+        // `GET /v1/organization/audit-events`: an organization's trail, newest first in keyset
+        // pages on auth_events_organization_id_created_at_id_idx; optional kind ($2) and actor
+        // ($3: the member who acted, `actor_id`, or when none the user the event is about).
+        LIST => [
+            pg: "SELECT id, organization_id, user_id, actor_id, kind, ip, detail, created_at \
+                 FROM auth_events WHERE organization_id = $1 \
+                 AND (CAST($2 AS TEXT) IS NULL OR kind = $2) \
+                 AND (CAST($3 AS UUID) IS NULL OR COALESCE(actor_id, user_id) = $3) \
+                 AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6",
+            sqlite: "SELECT id, organization_id, user_id, actor_id, kind, ip, detail, created_at \
+                     FROM auth_events WHERE organization_id = $1 \
+                     AND ($2 IS NULL OR kind = $2) \
+                     AND ($3 IS NULL OR COALESCE(actor_id, user_id) = $3) \
+                     AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
+        ];
+        // Audit retention (app/audit.rs): events older than $1, oldest first, at most $2 per
+        // statement (auth_events_created_at_idx), so no statement holds locks for long.
+        DELETE_OLDER_BATCH => [
+            "DELETE FROM auth_events WHERE id IN \
+             (SELECT id FROM auth_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
+        ];
+        // Events older than $1 whose address is still whole, oldest first, at most $2; the
+        // predicate is auth_events_whole_ip_idx's, so only those rows are read.
+        WHOLE_IPS_OLDER => [
+            "SELECT id, ip FROM auth_events WHERE ip NOT LIKE '%/%' AND created_at < $1 \
+             ORDER BY created_at LIMIT $2"
+        ];
+        // The address cut to its network (or cleared when it was not an address).
+        SET_IP => ["UPDATE auth_events SET ip = $2 WHERE id = $1"];
         // The sign-in throttle's input: an account's failures since $2, newest first, bounded.
         RECENT_SIGNIN_FAILURES => [
             "SELECT created_at, ip FROM auth_events \

@@ -18,7 +18,7 @@ mod users;
 mod videos;
 
 pub use api_logs::{ApiLogFilter, ApiLogs, OrgApiLogs};
-pub use auth_events::AuthEvents;
+pub use auth_events::{AuthEventFilter, AuthEventKey, AuthEvents, OrgAuthEvents};
 pub use clip_projects::{ClipPoller, ClipProjects};
 pub use organizations::{Organization, Organizations};
 pub use posts::{PostFilter, Posts};

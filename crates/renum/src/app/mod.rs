@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod api_logs;
+pub mod audit;
 pub mod auth;
 pub mod clips;
 pub mod crypto;

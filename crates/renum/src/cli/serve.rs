@@ -191,7 +191,12 @@ async fn daily_maintenance(db: Db, retention: RetentionConfig, mut stop: watch::
         tokio::select! {
             _ = every_day.tick() => {
                 match api_log::retention::maintain(&db, &retention, Timestamp::now()).await {
-                    Ok(done) => tracing::info!(partitions_created = done.created.len(), "api log maintenance done"),
+                    Ok(done) => tracing::info!(
+                        partitions_created = done.created.len(),
+                        audit_events_deleted = done.audit.deleted,
+                        audit_ips_cut = done.audit.ips_cut,
+                        "api log and audit trail maintenance done"
+                    ),
                     Err(err) => tracing::error!(error = %err, "api log maintenance failed"),
                 }
             }

@@ -2,12 +2,14 @@
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
 use renum_db::enums::{
-    ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform, PostStatus, Role,
-    VideoStatus,
+    AuthEventKind, ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform,
+    PostStatus, Role, VideoStatus,
 };
-use renum_db::ids::{ClipProjectId, OrganizationId, PostId, SessionId, UserId, VideoId};
+use renum_db::ids::{
+    AuthEventId, ClipProjectId, OrganizationId, PostId, SessionId, UserId, VideoId,
+};
 use renum_db::models::{
-    ApiLogRow, ClipProjectRow, OrganizationRow, PostWithVideo, SessionRow, UserRow,
+    ApiLogRow, AuthEventRow, ClipProjectRow, OrganizationRow, PostWithVideo, SessionRow, UserRow,
     UserWithOrganization, VideoRow, VideoSummary,
 };
 use renum_db::sql_types::{JsonValue, Timestamp};
@@ -470,6 +472,42 @@ impl From<ClipProjectRow> for ClipProject {
             completed_at: p.completed_at,
             created_at: p.created_at,
             updated_at: p.updated_at,
+        }
+    }
+}
+
+// One event of the organization's audit trail (`GET /v1/organization/audit-events`). The
+// address is whole for 30 days, then only its network; the email hash has no field.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEvent {
+    #[schema(value_type = schema::AuthEventId)]
+    pub id: AuthEventId,
+    #[schema(value_type = schema::AuthEventKind)]
+    pub kind: AuthEventKind,
+    /// The user the event is about.
+    #[schema(value_type = Option<schema::UserId>)]
+    pub user_id: Option<UserId>,
+    /// The member who acted, when someone else than `user_id` (an admin changing a role).
+    #[schema(value_type = Option<schema::UserId>)]
+    pub actor_id: Option<UserId>,
+    /// The client address: whole for 30 days, then its network (`/24`, `/48`).
+    pub ip: Option<String>,
+    #[schema(value_type = Option<serde_json::Value>)]
+    pub detail: Option<JsonValue>,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+}
+
+impl From<AuthEventRow> for AuditEvent {
+    fn from(e: AuthEventRow) -> Self {
+        Self {
+            id: e.id,
+            kind: e.kind,
+            user_id: e.user_id,
+            actor_id: e.actor_id,
+            ip: e.ip,
+            detail: e.detail,
+            created_at: e.created_at,
         }
     }
 }

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/posts/{id}/cancel", post(routes::posts::cancel))
         .route("/posts/{id}/retry", post(routes::posts::retry))
         .route("/api-logs", get(routes::api_logs::list))
+        .route("/organization/audit-events", get(routes::audit::list))
         // A route layer sees the matched route template, which is what the log records.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

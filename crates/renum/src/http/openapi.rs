@@ -25,6 +25,7 @@ use super::routes;
         routes::health::readyz,
         routes::health::metrics,
         routes::api_logs::list,
+        routes::audit::list,
         routes::auth::signup,
         routes::auth::signin,
         routes::auth::signout,

@@ -5,6 +5,7 @@ mod helpers;
 
 mod abuse;
 mod api_logs;
+mod audit;
 mod auth;
 mod clips;
 mod errors;
