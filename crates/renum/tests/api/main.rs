@@ -8,6 +8,7 @@ mod api_logs;
 mod audit;
 mod auth;
 mod clips;
+mod cors;
 mod errors;
 mod hostile_input;
 mod isolation;
