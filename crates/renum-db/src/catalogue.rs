@@ -265,10 +265,14 @@ catalogue! {
                      AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
         ];
         // Audit retention (app/audit.rs): events older than $1, oldest first, at most $2 per
-        // statement (auth_events_created_at_idx), so no statement holds locks for long.
+        // statement (auth_events_created_at_idx), so no statement holds locks for long. On
+        // PostgreSQL the batch is an array looked up by primary key: as `id IN (subquery)`
+        // the generic plan (LIMIT $2 unknown) hash-joins it against a scan of the whole table.
         DELETE_OLDER_BATCH => [
-            "DELETE FROM auth_events WHERE id IN \
-             (SELECT id FROM auth_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
+            pg: "DELETE FROM auth_events WHERE id = ANY (ARRAY(SELECT id FROM auth_events \
+                 WHERE created_at < $1 ORDER BY created_at LIMIT $2))",
+            sqlite: "DELETE FROM auth_events WHERE id IN \
+                     (SELECT id FROM auth_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
         ];
         // Events older than $1 whose address is still whole, oldest first, at most $2; the
         // predicate is auth_events_whole_ip_idx's, so only those rows are read.
