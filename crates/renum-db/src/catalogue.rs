@@ -93,6 +93,11 @@ macro_rules! post_with_video_columns {
          v.duration_seconds AS video_duration_seconds"
     };
 }
+macro_rules! auth_event_columns {
+    () => {
+        "id, organization_id, user_id, actor_id, kind, ip, detail, created_at"
+    };
+}
 macro_rules! api_log_columns {
     () => {
         "id, organization_id, direction, service, endpoint, method, status_code, duration_ms, \
@@ -250,19 +255,43 @@ catalogue! {
              ip, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ];
         // `GET /v1/organization/audit-events`: an organization's trail, newest first in keyset
-        // pages on auth_events_organization_id_created_at_id_idx; optional kind ($2) and actor
-        // ($3: the member who acted, `actor_id`, or when none the user the event is about).
-        LIST => [
-            pg: "SELECT id, organization_id, user_id, actor_id, kind, ip, detail, created_at \
-                 FROM auth_events WHERE organization_id = $1 \
-                 AND (CAST($2 AS TEXT) IS NULL OR kind = $2) \
-                 AND (CAST($3 AS UUID) IS NULL OR COALESCE(actor_id, user_id) = $3) \
-                 AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6",
-            sqlite: "SELECT id, organization_id, user_id, actor_id, kind, ip, detail, created_at \
-                     FROM auth_events WHERE organization_id = $1 \
-                     AND ($2 IS NULL OR kind = $2) \
-                     AND ($3 IS NULL OR COALESCE(actor_id, user_id) = $3) \
-                     AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
+        // pages ($2, $3) on auth_events_organization_id_created_at_id_idx. Each filter has its
+        // own statement and index, so a filter that matches few events reads only those.
+        LIST => [concat!(
+            "SELECT ", auth_event_columns!(), " FROM auth_events WHERE organization_id = $1 ",
+            "AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4"
+        )];
+        // One kind ($2), on auth_events_organization_id_kind_created_at_id_idx.
+        LIST_BY_KIND => [concat!(
+            "SELECT ", auth_event_columns!(), " FROM auth_events WHERE organization_id = $1 ",
+            "AND kind = $2 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $5"
+        )];
+        // What one member ($2) did: events it did to someone else (actor_id, partial index
+        // ..._actor_id_created_at_id_idx) merged with those it did to itself (no actor_id:
+        // ..._user_id_created_at_id_idx), each half a keyset page of its own; optional kind $3.
+        LIST_BY_ACTOR => [
+            pg: concat!(
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id = $2 ",
+                "AND (CAST($3 AS TEXT) IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_actor UNION ALL ",
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id IS NULL AND user_id = $2 ",
+                "AND (CAST($3 AS TEXT) IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_self ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6"
+            ),
+            sqlite: concat!(
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id = $2 ",
+                "AND ($3 IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_actor UNION ALL ",
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id IS NULL AND user_id = $2 ",
+                "AND ($3 IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_self ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6"
+            )
         ];
         // Audit retention (app/audit.rs): events older than $1, oldest first, at most $2 per
         // statement (auth_events_created_at_idx), so no statement holds locks for long. On

@@ -132,17 +132,38 @@ impl<'c> OrgAuthEvents<'c> {
         let org = self.scope.organization_id();
         let (at, id) = after.unwrap_or((keyset::max_timestamp(), AuthEventId(keyset::max_uuid())));
         let limit = page_limit(limit);
-        let items: Vec<AuthEventRow> = on_engine!(&mut self.ex, |c, q| {
-            sqlx::query_as(q::auth_events::LIST)
-                .bind(org)
-                .bind(filter.kind)
-                .bind(filter.actor)
-                .bind(at)
-                .bind(id)
-                .bind(limit)
-                .fetch_all(&mut **c)
-                .await?
-        });
+        let items: Vec<AuthEventRow> = match (filter.kind, filter.actor) {
+            (None, None) => on_engine!(&mut self.ex, |c, q| {
+                sqlx::query_as(q::auth_events::LIST)
+                    .bind(org)
+                    .bind(at)
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }),
+            (Some(kind), None) => on_engine!(&mut self.ex, |c, q| {
+                sqlx::query_as(q::auth_events::LIST_BY_KIND)
+                    .bind(org)
+                    .bind(kind)
+                    .bind(at)
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }),
+            (kind, Some(actor)) => on_engine!(&mut self.ex, |c, q| {
+                sqlx::query_as(q::auth_events::LIST_BY_ACTOR)
+                    .bind(org)
+                    .bind(actor)
+                    .bind(kind)
+                    .bind(at)
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(&mut **c)
+                    .await?
+            }),
+        };
         let next = next_key(&items, limit, |e| (e.created_at, e.id));
         Ok(Page { items, next })
     }

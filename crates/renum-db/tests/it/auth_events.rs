@@ -94,6 +94,21 @@ both_engines! {
         assert!(page.items.iter().all(|e| e.actor_id.is_none()));
         let both = AuthEventFilter { kind: Some(AuthEventKind::Signout), actor: Some(a.owner.id) };
         assert_eq!(conn.auth_events_of(&a.scope).list(&both, None, 200).await.unwrap().items.len(), 7);
+        // Each filter's statement pages like the whole trail: small pages give the same list.
+        for filter in [kind, by_admin, by_owner, both] {
+            let whole = conn.auth_events_of(&a.scope).list(&filter, None, 200).await.unwrap().items;
+            let mut paged = Vec::new();
+            let mut after = None;
+            loop {
+                let page = conn.auth_events_of(&a.scope).list(&filter, after, 3).await.unwrap();
+                paged.extend(page.items);
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(paged, whole, "{filter:?}");
+        }
         let nobody = AuthEventFilter { actor: Some(b.owner.id), ..Default::default() };
         assert!(conn.auth_events_of(&a.scope).list(&nobody, None, 200).await.unwrap().items.is_empty());
         assert_eq!(conn.auth_events_of(&b.scope).list(&AuthEventFilter::default(), None, 200).await.unwrap().items.len(), 5);
