@@ -34,6 +34,21 @@ export type ApiLogRow = {
   user_id?: null | UserId
 }
 
+export type AuditEvent = {
+  actor_id?: null | UserId
+  created_at: Timestamp
+  detail?: unknown
+  id: AuthEventId
+  /** The client address: whole for 30 days, then its network (`/24`, `/48`). */
+  ip?: string | null
+  kind: AuthEventKind
+  user_id?: null | UserId
+}
+
+export type AuthEventId = string
+
+export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+
 export type ClipList = {
   items: Video[]
 }
@@ -146,7 +161,27 @@ export type Health = {
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
 
+/**
+ * The profile fields a user may change. Not the email: changing it needs the new address
+ * verified, which this route does not do (an unknown field, `email` included, is a 400).
+ */
+export type MePatchRequest = {
+  /** 1 to 200 characters once trimmed, no control characters. */
+  full_name?: string | null
+}
+
 export type ModuleType = "research" | "upload" | "avatar" | "clip"
+
+export type MySession = {
+  created_at: Timestamp
+  /** The session this request was made with. */
+  current: boolean
+  id: SessionId
+  /** The client's network at sign-in: `/24` of an IPv4 address, `/48` of an IPv6 one. */
+  ip_prefix?: string | null
+  last_used_at: Timestamp
+  user_agent?: string | null
+}
 
 export type OpusclipKeyRequest = {
   /** 1 to 512 bytes once trimmed, no control characters. */
@@ -179,6 +214,10 @@ export type Page<T> = {
 }
 
 export type Page_ApiLogRow = Page<ApiLogRow>
+
+export type Page_AuditEvent = Page<AuditEvent>
+
+export type Page_MySession = Page<MySession>
 
 export type Page_Post = Page<Post>
 
@@ -248,6 +287,8 @@ export type Session = {
   /** The bearer token: shown once, stored only as a hash. */
   token: string
 }
+
+export type SessionId = string
 
 export type SetRoleRequest = {
   /** `owner` transfers ownership (owner only); the previous owner becomes an admin. */

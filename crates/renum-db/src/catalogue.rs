@@ -93,6 +93,11 @@ macro_rules! post_with_video_columns {
          v.duration_seconds AS video_duration_seconds"
     };
 }
+macro_rules! auth_event_columns {
+    () => {
+        "id, organization_id, user_id, actor_id, kind, ip, detail, created_at"
+    };
+}
 macro_rules! api_log_columns {
     () => {
         "id, organization_id, direction, service, endpoint, method, status_code, duration_ms, \
@@ -211,6 +216,20 @@ catalogue! {
         REVOKE_ALL_FOR_USER => [
             "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
         ];
+        // `GET /v1/me/sessions`: a user's live sessions (as `AUTHENTICATE` judges them: $2 now,
+        // $3 now - idle), newest first, keyset on ($4, $5). On sessions_user_id_idx: a user's
+        // sessions are few, so the sort is of that handful.
+        LIST_LIVE_FOR_USER => [concat!(
+            "SELECT ", session_columns!(), " FROM sessions ",
+            "WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3 ",
+            "AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $6"
+        )];
+        // `DELETE /v1/me/sessions/{id}`: revokes one live session, only if it is the user's
+        // own ($1), so another user's session id touches nothing and reads as missing.
+        REVOKE_FOR_USER => [
+            "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id = $2 \
+             AND revoked_at IS NULL AND expires_at > $3 AND last_seen_at > $4"
+        ];
         // The addresses a user holds live sessions from: the sign-in throttle exempts them
         // from an account's failure ceiling, so an attack cannot lock the user out of them.
         LIVE_IPS_FOR_USER => [
@@ -235,6 +254,63 @@ catalogue! {
             "INSERT INTO auth_events (id, organization_id, user_id, actor_id, kind, email_hash, \
              ip, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ];
+        // `GET /v1/organization/audit-events`: an organization's trail, newest first in keyset
+        // pages ($2, $3) on auth_events_organization_id_created_at_id_idx. Each filter has its
+        // own statement and index, so a filter that matches few events reads only those.
+        LIST => [concat!(
+            "SELECT ", auth_event_columns!(), " FROM auth_events WHERE organization_id = $1 ",
+            "AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4"
+        )];
+        // One kind ($2), on auth_events_organization_id_kind_created_at_id_idx.
+        LIST_BY_KIND => [concat!(
+            "SELECT ", auth_event_columns!(), " FROM auth_events WHERE organization_id = $1 ",
+            "AND kind = $2 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $5"
+        )];
+        // What one member ($2) did: events it did to someone else (actor_id, partial index
+        // ..._actor_id_created_at_id_idx) merged with those it did to itself (no actor_id:
+        // ..._user_id_created_at_id_idx), each half a keyset page of its own; optional kind $3.
+        LIST_BY_ACTOR => [
+            pg: concat!(
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id = $2 ",
+                "AND (CAST($3 AS TEXT) IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_actor UNION ALL ",
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id IS NULL AND user_id = $2 ",
+                "AND (CAST($3 AS TEXT) IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_self ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6"
+            ),
+            sqlite: concat!(
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id = $2 ",
+                "AND ($3 IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_actor UNION ALL ",
+                "SELECT * FROM (SELECT ", auth_event_columns!(), " FROM auth_events ",
+                "WHERE organization_id = $1 AND actor_id IS NULL AND user_id = $2 ",
+                "AND ($3 IS NULL OR kind = $3) AND (created_at, id) < ($4, $5) ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6) AS by_self ",
+                "ORDER BY created_at DESC, id DESC LIMIT $6"
+            )
+        ];
+        // Audit retention (app/audit.rs): events older than $1, oldest first, at most $2 per
+        // statement (auth_events_created_at_idx), so no statement holds locks for long. On
+        // PostgreSQL the batch is an array looked up by primary key: as `id IN (subquery)`
+        // the generic plan (LIMIT $2 unknown) hash-joins it against a scan of the whole table.
+        DELETE_OLDER_BATCH => [
+            pg: "DELETE FROM auth_events WHERE id = ANY (ARRAY(SELECT id FROM auth_events \
+                 WHERE created_at < $1 ORDER BY created_at LIMIT $2))",
+            sqlite: "DELETE FROM auth_events WHERE id IN \
+                     (SELECT id FROM auth_events WHERE created_at < $1 ORDER BY created_at LIMIT $2)"
+        ];
+        // Events older than $1 whose address is still whole, oldest first, at most $2; the
+        // predicate is auth_events_whole_ip_idx's, so only those rows are read.
+        WHOLE_IPS_OLDER => [
+            "SELECT id, ip FROM auth_events WHERE ip NOT LIKE '%/%' AND created_at < $1 \
+             ORDER BY created_at LIMIT $2"
+        ];
+        // The address cut to its network (or cleared when it was not an address).
+        SET_IP => ["UPDATE auth_events SET ip = $2 WHERE id = $1"];
         // The sign-in throttle's input: an account's failures since $2, newest first, bounded.
         RECENT_SIGNIN_FAILURES => [
             "SELECT created_at, ip FROM auth_events \

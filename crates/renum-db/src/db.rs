@@ -395,6 +395,9 @@ pub trait Access {
     fn api_logs_of<'a>(&'a mut self, scope: &'a OrgScope) -> repo::OrgApiLogs<'a> {
         repo::OrgApiLogs::new(self.executor(), scope)
     }
+    fn auth_events_of<'a>(&'a mut self, scope: &'a OrgScope) -> repo::OrgAuthEvents<'a> {
+        repo::OrgAuthEvents::new(self.executor(), scope)
+    }
 }
 
 impl Access for Conn {

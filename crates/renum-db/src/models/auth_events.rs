@@ -26,3 +26,17 @@ pub struct SigninFailure {
     pub created_at: Timestamp,
     pub ip: Option<String>,
 }
+
+/// One event of an organization's trail as the audit route reads it (no email hash).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuthEventRow {
+    pub id: AuthEventId,
+    pub organization_id: Option<OrganizationId>,
+    pub user_id: Option<UserId>,
+    pub actor_id: Option<UserId>,
+    pub kind: AuthEventKind,
+    /// Whole for 30 days, then the network only (audit retention).
+    pub ip: Option<String>,
+    pub detail: Option<JsonValue>,
+    pub created_at: Timestamp,
+}

@@ -15,7 +15,7 @@ mod users;
 mod videos;
 
 pub use api_logs::{ApiLogInsert, ApiLogRow};
-pub use auth_events::{AuthEventInsert, SigninFailure};
+pub use auth_events::{AuthEventInsert, AuthEventRow, SigninFailure};
 pub use clip_projects::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
 pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};

@@ -18,13 +18,13 @@ mod users;
 mod videos;
 
 pub use api_logs::{ApiLogFilter, ApiLogs, OrgApiLogs};
-pub use auth_events::AuthEvents;
+pub use auth_events::{AuthEventFilter, AuthEventKey, AuthEvents, OrgAuthEvents};
 pub use clip_projects::{ClipPoller, ClipProjects};
 pub use organizations::{Organization, Organizations};
 pub use posts::{PostFilter, Posts};
 pub use purge::{Purge, TenantTable};
 pub use scheduler::{Outcome, Scheduler};
-pub use sessions::Sessions;
+pub use sessions::{SessionKey, Sessions};
 pub use users::{Accounts, Users};
 pub use videos::{VideoFilter, Videos};
 

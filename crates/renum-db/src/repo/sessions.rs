@@ -5,9 +5,12 @@
 use crate::db::{Executor, on_engine};
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};
-use crate::models::{SessionAuth, SessionInsert, SessionRow};
-use crate::repo::found;
+use crate::models::{Page, SessionAuth, SessionInsert, SessionRow};
+use crate::repo::{found, keyset, next_key, page_limit};
 use crate::sql_types::Timestamp;
+
+/// Key of a user's session list (newest first): the last row's (created_at, id).
+pub type SessionKey = (Timestamp, SessionId);
 
 /// Sessions are looked up by token hash before any organization is known, so they are a
 /// global table keyed by user.
@@ -89,6 +92,55 @@ impl<'c> Sessions<'c> {
             sqlx::query(q::sessions::REVOKE)
                 .bind(id)
                 .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        found(done)
+    }
+
+    /// A page of `user`'s live sessions (unrevoked, unexpired, used since `idle_since`), newest
+    /// first, after `after`.
+    pub async fn list_live_for_user(
+        &mut self,
+        user: UserId,
+        now: Timestamp,
+        idle_since: Timestamp,
+        after: Option<SessionKey>,
+        limit: i64,
+    ) -> Result<Page<SessionRow, SessionKey>> {
+        let (at, id) = after.unwrap_or((keyset::max_timestamp(), SessionId(keyset::max_uuid())));
+        let limit = page_limit(limit);
+        let items: Vec<SessionRow> = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query_as(q::sessions::LIST_LIVE_FOR_USER)
+                .bind(user)
+                .bind(now)
+                .bind(idle_since)
+                .bind(at)
+                .bind(id)
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?
+        });
+        let next = next_key(&items, limit, |s| (s.created_at, s.id));
+        Ok(Page { items, next })
+    }
+
+    /// Revokes one of `user`'s live sessions; another user's session, a missing one and one
+    /// no longer live are all `NotFound`.
+    pub async fn revoke_for_user(
+        &mut self,
+        user: UserId,
+        id: SessionId,
+        now: Timestamp,
+        idle_since: Timestamp,
+    ) -> Result<()> {
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::sessions::REVOKE_FOR_USER)
+                .bind(user)
+                .bind(id)
+                .bind(now)
+                .bind(idle_since)
                 .execute(&mut **c)
                 .await?
                 .rows_affected()

@@ -8,6 +8,7 @@ extern crate renum_db;
 mod harness;
 
 mod api_logs;
+mod auth_events;
 mod catalogue;
 mod crud;
 mod invariants;

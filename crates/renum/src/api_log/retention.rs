@@ -1,6 +1,7 @@
 //! How long API logs are kept (`RENUM_LOG_RETENTION`, default 90 days) and the maintenance
-//! the server runs at start and daily: create the coming months' partitions, purge the past.
-//! The database work itself is `renum_db::retention`.
+//! the server runs at start and daily: create the coming months' partitions, purge the past,
+//! and apply the audit trail's retention (`RENUM_AUDIT_RETENTION`, default 365 days;
+//! `app::audit`). The database work itself is `renum_db::retention`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,8 +11,12 @@ use renum_db::Db;
 use renum_db::retention::{self, CreatedPartition, PurgeProgress, PurgeReport};
 use renum_db::sql_types::Timestamp;
 
+use crate::app::audit::{self, AuditRetention};
+
 /// The default retention window, as `RENUM_LOG_RETENTION` spells it.
 pub const DEFAULT_WINDOW: &str = "90d";
+/// The audit trail's default window, as `RENUM_AUDIT_RETENTION` spells it.
+pub const DEFAULT_AUDIT_WINDOW: &str = "365d";
 /// Months of partitions created ahead of the current one.
 pub const DEFAULT_MONTHS_AHEAD: u32 = 3;
 /// Rows per DELETE of a purge: small enough that each transaction is short.
@@ -99,6 +104,8 @@ pub struct RetentionConfig {
     pub window: Window,
     pub months_ahead: u32,
     pub purge_batch: i64,
+    /// How long `auth_events` rows are kept.
+    pub audit_window: Window,
 }
 
 impl Default for RetentionConfig {
@@ -107,6 +114,9 @@ impl Default for RetentionConfig {
             window: Window::default(),
             months_ahead: DEFAULT_MONTHS_AHEAD,
             purge_batch: DEFAULT_PURGE_BATCH,
+            audit_window: DEFAULT_AUDIT_WINDOW
+                .parse()
+                .expect("the default window parses"),
         }
     }
 }
@@ -116,10 +126,12 @@ impl Default for RetentionConfig {
 pub struct Maintenance {
     pub created: Vec<CreatedPartition>,
     pub purged: PurgeReport,
+    pub audit: AuditRetention,
 }
 
 /// Creates the partitions of this month and the next `months_ahead`, then purges what is past
-/// the window. The server runs it at start and once a day.
+/// the window, then applies the audit trail's retention. The server runs it at start and once
+/// a day.
 pub async fn maintain(
     db: &Db,
     config: &RetentionConfig,
@@ -133,7 +145,13 @@ pub async fn maintain(
         &mut |_: PurgeProgress| {},
     )
     .await?;
-    Ok(Maintenance { created, purged })
+    let audit =
+        audit::apply_retention(db, now, config.audit_window.duration(), config.purge_batch).await?;
+    Ok(Maintenance {
+        created,
+        purged,
+        audit,
+    })
 }
 
 #[cfg(test)]
@@ -188,6 +206,7 @@ mod tests {
             .unwrap();
         assert_eq!(done.created.len(), 1 + DEFAULT_MONTHS_AHEAD as usize);
         assert_eq!(done.purged, PurgeReport::default());
+        assert_eq!(done.audit, AuditRetention::default());
         let again = maintain(&t.db, &RetentionConfig::default(), now)
             .await
             .unwrap();

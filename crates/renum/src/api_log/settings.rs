@@ -8,7 +8,9 @@ use anyhow::ensure;
 use clap::Args;
 
 use super::redact::{DEFAULT_MAX_BODY_BYTES, RedactionPolicy, ResponseBodies};
-use super::retention::{DEFAULT_MONTHS_AHEAD, DEFAULT_PURGE_BATCH, RetentionConfig, Window};
+use super::retention::{
+    DEFAULT_AUDIT_WINDOW, DEFAULT_MONTHS_AHEAD, DEFAULT_PURGE_BATCH, RetentionConfig, Window,
+};
 use super::sink::SinkConfig;
 
 #[derive(Args, Clone, Debug)]
@@ -47,6 +49,10 @@ pub struct ApiLogArgs {
     /// How long API logs are kept: a number and a unit s, m, h, d or w (e.g. 90d).
     #[arg(long, env = "RENUM_LOG_RETENTION", default_value = "90d")]
     pub log_retention: String,
+    /// How long the audit trail (`auth_events`) is kept, in the same form (e.g. 365d). The same
+    /// daily maintenance deletes older events and cuts addresses 30 days old to their network.
+    #[arg(long, env = "RENUM_AUDIT_RETENTION", default_value = DEFAULT_AUDIT_WINDOW)]
+    pub audit_retention: String,
 }
 
 impl ApiLogArgs {
@@ -84,6 +90,10 @@ impl ApiLogArgs {
             window: self.log_retention.parse::<Window>()?,
             months_ahead: DEFAULT_MONTHS_AHEAD,
             purge_batch: DEFAULT_PURGE_BATCH,
+            audit_window: self
+                .audit_retention
+                .parse::<Window>()
+                .map_err(|e| anyhow::anyhow!("RENUM_AUDIT_RETENTION: {e}"))?,
         })
     }
 }
@@ -111,6 +121,10 @@ mod tests {
             ResponseBodies::Errors
         );
         assert_eq!(defaults.retention().unwrap().window.to_string(), "90d");
+        assert_eq!(
+            defaults.retention().unwrap().audit_window.to_string(),
+            "365d"
+        );
 
         let set = Cli::parse_from([
             "renum",

@@ -9,9 +9,10 @@ use std::time::Duration;
 use renum_db::enums::{AuthEventKind, Plan, Role};
 use renum_db::ids::{AuthEventId, OrganizationId, SessionId, UserId};
 use renum_db::models::{
-    AuthEventInsert, OrganizationInsert, OrganizationRow, SessionAuth, SessionInsert, UserInsert,
-    UserRow, UserWithOrganization,
+    AuthEventInsert, OrganizationInsert, OrganizationRow, Page, SessionAuth, SessionInsert,
+    SessionRow, UserInsert, UserRow, UserUpdate, UserWithOrganization,
 };
+use renum_db::repo::SessionKey;
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
@@ -377,6 +378,50 @@ impl Auth {
         Ok(revoked)
     }
 
+    /// A page of the caller's live sessions, newest first: the ones `authenticate` would
+    /// accept now.
+    pub async fn my_sessions(
+        &self,
+        conn: &mut Conn,
+        caller: &Caller,
+        after: Option<SessionKey>,
+        limit: i64,
+    ) -> Result<Page<SessionRow, SessionKey>, AppError> {
+        let now = Timestamp::now();
+        Ok(conn
+            .sessions()
+            .list_live_for_user(
+                caller.user_id,
+                now,
+                ago(now, self.config.idle_timeout),
+                after,
+                limit,
+            )
+            .await?)
+    }
+
+    /// Revokes one of the caller's live sessions, the current one included (that signs the
+    /// caller out). Another user's session answers 404 like a missing one.
+    pub async fn revoke_my_session(
+        &self,
+        caller: &Caller,
+        id: SessionId,
+        meta: &ClientMeta,
+    ) -> Result<(), AppError> {
+        let now = Timestamp::now();
+        let mut tx = self.db.begin().await?;
+        tx.sessions()
+            .revoke_for_user(caller.user_id, id, now, ago(now, self.config.idle_timeout))
+            .await?;
+        let event = AuditEvent {
+            detail: Some(serde_json::json!({ "session_id": id })),
+            ..AuditEvent::of(caller)
+        };
+        audit(&mut tx, AuthEventKind::Signout, event, meta).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn issue_session(
         &self,
         tx: &mut Tx,
@@ -409,6 +454,40 @@ pub async fn me(conn: &mut Conn, caller: &Caller) -> Result<UserWithOrganization
         .users(&caller.scope)
         .with_organization(caller.user_id)
         .await?)
+}
+
+/// What a user may change of their own profile: the profile fields of `users` (only the
+/// name today). The email is not here: changing it needs the new address verified first.
+pub struct ProfilePatch {
+    pub full_name: Option<String>,
+}
+
+/// Updates the caller's own profile, validated as at signup, and returns it as `me` does;
+/// both in one transaction, so the answer is what was written.
+pub async fn update_me(
+    db: &Db,
+    caller: &Caller,
+    patch: ProfilePatch,
+) -> Result<UserWithOrganization, AppError> {
+    let full_name = patch
+        .full_name
+        .map(|n| validate::name("full_name", &n, 200))
+        .transpose()?;
+    let mut tx = db.begin().await?;
+    let mut users = tx.users(&caller.scope);
+    users
+        .update(
+            caller.user_id,
+            &UserUpdate {
+                full_name,
+                role: None,
+                password_hash: None,
+            },
+        )
+        .await?;
+    let me = users.with_organization(caller.user_id).await?;
+    tx.commit().await?;
+    Ok(me)
 }
 
 fn invalid_credentials() -> AppError {

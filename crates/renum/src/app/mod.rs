@@ -1,7 +1,9 @@
 //! The domain: what renum does, independent of HTTP. Functions here take the database, an
 //! `OrgScope` or an authenticated `Caller`, and return `AppError`; no axum types appear.
 
+pub mod addresses;
 pub mod api_logs;
+pub mod audit;
 pub mod auth;
 pub mod clips;
 pub mod crypto;

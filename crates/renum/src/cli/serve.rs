@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// client address; from anyone else the TCP peer is the client. Default: none.
     #[arg(long, env = "RENUM_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins (comma-separated, exact: https://app.example.com) whose browser scripts may
+    /// read the API's answers; `*` is refused. Default: none, and no CORS headers at all.
+    #[arg(long, env = "RENUM_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<crate::http::cors::CorsOrigin>,
     #[command(flatten)]
     pub logs: ApiLogArgs,
     #[command(flatten)]
@@ -167,6 +171,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         body_limit: args.body_limit,
         trusted_proxies: Arc::new(TrustedProxies::new(args.trusted_proxies.clone())),
         unauthenticated_logs,
+        cors_origins: args.cors_origins.clone().into(),
         outbound,
         metrics: metrics.clone(),
     };
@@ -191,7 +196,12 @@ async fn daily_maintenance(db: Db, retention: RetentionConfig, mut stop: watch::
         tokio::select! {
             _ = every_day.tick() => {
                 match api_log::retention::maintain(&db, &retention, Timestamp::now()).await {
-                    Ok(done) => tracing::info!(partitions_created = done.created.len(), "api log maintenance done"),
+                    Ok(done) => tracing::info!(
+                        partitions_created = done.created.len(),
+                        audit_events_deleted = done.audit.deleted,
+                        audit_ips_cut = done.audit.ips_cut,
+                        "api log and audit trail maintenance done"
+                    ),
                     Err(err) => tracing::error!(error = %err, "api log maintenance failed"),
                 }
             }

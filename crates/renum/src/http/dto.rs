@@ -2,18 +2,21 @@
 //! API key ciphertext) have no field here, so they cannot be serialized by mistake.
 
 use renum_db::enums::{
-    ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform, PostStatus, Role,
-    VideoStatus,
+    AuthEventKind, ClipProjectStatus, Direction, HttpMethod, ModuleType, Plan, Platform,
+    PostStatus, Role, VideoStatus,
 };
-use renum_db::ids::{ClipProjectId, OrganizationId, PostId, UserId, VideoId};
+use renum_db::ids::{
+    AuthEventId, ClipProjectId, OrganizationId, PostId, SessionId, UserId, VideoId,
+};
 use renum_db::models::{
-    ApiLogRow, ClipProjectRow, OrganizationRow, PostWithVideo, UserRow, UserWithOrganization,
-    VideoRow, VideoSummary,
+    ApiLogRow, AuthEventRow, ClipProjectRow, OrganizationRow, PostWithVideo, SessionRow, UserRow,
+    UserWithOrganization, VideoRow, VideoSummary,
 };
 use renum_db::sql_types::{JsonValue, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::addresses;
 use crate::app::auth::{IssuedSession, SignedIn};
 use crate::http::schema;
 
@@ -141,6 +144,36 @@ impl From<IssuedSession> for Session {
         Self {
             token: s.token,
             expires_at: s.expires_at,
+        }
+    }
+}
+
+// One live session of the caller (`GET /v1/me/sessions`). The token hash has no field; the
+// address is shown as its network only. `last_used_at` is refreshed at most once a minute.
+#[derive(Serialize, ToSchema)]
+pub struct MySession {
+    #[schema(value_type = schema::SessionId)]
+    pub id: SessionId,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+    #[schema(value_type = schema::Timestamp)]
+    pub last_used_at: Timestamp,
+    /// The client's network at sign-in: `/24` of an IPv4 address, `/48` of an IPv6 one.
+    pub ip_prefix: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session this request was made with.
+    pub current: bool,
+}
+
+impl MySession {
+    pub fn of(s: SessionRow, current: SessionId) -> Self {
+        Self {
+            id: s.id,
+            created_at: s.created_at,
+            last_used_at: s.last_seen_at,
+            ip_prefix: s.ip.as_deref().and_then(addresses::stored_prefix),
+            user_agent: s.user_agent,
+            current: s.id == current,
         }
     }
 }
@@ -439,6 +472,42 @@ impl From<ClipProjectRow> for ClipProject {
             completed_at: p.completed_at,
             created_at: p.created_at,
             updated_at: p.updated_at,
+        }
+    }
+}
+
+// One event of the organization's audit trail (`GET /v1/organization/audit-events`). The
+// address is whole for 30 days, then only its network; the email hash has no field.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEvent {
+    #[schema(value_type = schema::AuthEventId)]
+    pub id: AuthEventId,
+    #[schema(value_type = schema::AuthEventKind)]
+    pub kind: AuthEventKind,
+    /// The user the event is about.
+    #[schema(value_type = Option<schema::UserId>)]
+    pub user_id: Option<UserId>,
+    /// The member who acted, when someone else than `user_id` (an admin changing a role).
+    #[schema(value_type = Option<schema::UserId>)]
+    pub actor_id: Option<UserId>,
+    /// The client address: whole for 30 days, then its network (`/24`, `/48`).
+    pub ip: Option<String>,
+    #[schema(value_type = Option<serde_json::Value>)]
+    pub detail: Option<JsonValue>,
+    #[schema(value_type = schema::Timestamp)]
+    pub created_at: Timestamp,
+}
+
+impl From<AuthEventRow> for AuditEvent {
+    fn from(e: AuthEventRow) -> Self {
+        Self {
+            id: e.id,
+            kind: e.kind,
+            user_id: e.user_id,
+            actor_id: e.actor_id,
+            ip: e.ip,
+            detail: e.detail,
+            created_at: e.created_at,
         }
     }
 }

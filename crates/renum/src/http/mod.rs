@@ -2,6 +2,7 @@
 //! call `app`, and shape the answer. Tenant routes get their organization from the session.
 
 mod client_addr;
+pub mod cors;
 mod cursor;
 pub mod dto;
 pub mod error;
@@ -19,7 +20,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use renum_db::Db;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -52,6 +53,9 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// How many unauthenticated requests per source are logged.
     pub unauthenticated_logs: Arc<UnauthenticatedBudget>,
+    /// Origins whose browsers may read the API's answers (`RENUM_CORS_ORIGINS`); none: no
+    /// CORS headers at all.
+    pub cors_origins: Arc<[cors::CorsOrigin]>,
     /// Which hosts tenants' media URLs may point at.
     pub outbound: crate::app::outbound::OutboundPolicy,
     /// What `/metrics` reports; requests are counted into its `http` families.
@@ -64,7 +68,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(routes::auth::signin))
         .route("/auth/signout", post(routes::auth::signout))
         .route("/auth/signout-all", post(routes::auth::signout_all))
-        .route("/me", get(routes::me::me))
+        .route("/me", get(routes::me::me).patch(routes::me::update))
+        .route("/me/sessions", get(routes::me::sessions))
+        .route("/me/sessions/{id}", delete(routes::me::revoke_session))
         .route(
             "/organization",
             get(routes::organization::get)
@@ -112,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/posts/{id}/cancel", post(routes::posts::cancel))
         .route("/posts/{id}/retry", post(routes::posts::retry))
         .route("/api-logs", get(routes::api_logs::list))
+        .route("/organization/audit-events", get(routes::audit::list))
         // A route layer sees the matched route template, which is what the log records.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
@@ -120,7 +127,8 @@ pub fn router(state: AppState) -> Router {
 
     let body_limit = state.body_limit;
     let http_metrics = state.metrics.http.clone();
-    Router::new()
+    let cors_origins = state.cors_origins.clone();
+    let router = Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
@@ -147,7 +155,8 @@ pub fn router(state: AppState) -> Router {
             let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
         }))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    cors::apply(router, &cors_origins)
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and finishes in-flight requests.

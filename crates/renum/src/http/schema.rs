@@ -27,6 +27,7 @@ macro_rules! id_schemas {
 }
 
 id_schemas!(
+    AuthEventId,
     ClipProjectId,
     OrganizationId,
     PostId,
@@ -55,6 +56,7 @@ macro_rules! enum_schemas {
 }
 
 enum_schemas!(
+    AuthEventKind,
     ClipProjectStatus,
     Direction,
     HttpMethod,

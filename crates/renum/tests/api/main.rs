@@ -5,11 +5,14 @@ mod helpers;
 
 mod abuse;
 mod api_logs;
+mod audit;
 mod auth;
 mod clips;
+mod cors;
 mod errors;
 mod hostile_input;
 mod isolation;
+mod me;
 mod metrics;
 mod openapi;
 mod opusclip;

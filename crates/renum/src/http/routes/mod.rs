@@ -1,6 +1,7 @@
 //! Route handlers, one module per resource.
 
 pub mod api_logs;
+pub mod audit;
 pub mod auth;
 pub mod clips;
 pub mod health;

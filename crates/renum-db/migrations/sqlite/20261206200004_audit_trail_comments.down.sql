@@ -1,0 +1,2 @@
+-- See the up migration: nothing to revert on SQLite.
+SELECT 1;

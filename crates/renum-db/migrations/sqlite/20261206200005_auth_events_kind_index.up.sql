@@ -1,0 +1,2 @@
+-- See the PostgreSQL migration of the same name (SQLite builds it in place).
+CREATE INDEX auth_events_organization_id_kind_created_at_id_idx ON auth_events (organization_id, kind, created_at, id);

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS auth_events_organization_id_actor_id_created_at_id_idx;
