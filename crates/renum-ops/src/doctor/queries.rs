@@ -92,6 +92,12 @@ pub mod sqlite {
 
     /// Template: `{sql}` is a catalogue statement; parameters are bound as NULL.
     pub const EXPLAIN: &str = "EXPLAIN QUERY PLAN {sql}";
+
+    /// Whether index $1 is partial: a plan that scans a partial index whole reads only the
+    /// rows its predicate keeps (a queue's pending rows), not the table.
+    pub const INDEX_IS_PARTIAL: &str = "\
+        SELECT EXISTS (SELECT 1 FROM sqlite_schema s, pragma_index_list(s.tbl_name) l \
+        WHERE s.type = 'index' AND s.name = $1 AND l.name = $1 AND l.partial)";
 }
 
 /// `name` when it is a plain lowercase identifier, the only kind templates accept.

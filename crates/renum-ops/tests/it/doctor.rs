@@ -292,3 +292,43 @@ async fn a_failed_concurrent_unique_index_is_reported_with_the_duplicates_that_b
     );
     t.cleanup().await;
 }
+
+/// SQLite words a walk of a whole index `SCAN t USING INDEX i`: a full scan of the table when
+/// the index holds every row, but only the kept rows when it is partial (a queue's pending
+/// messages), which is how `mail_outbox.LIST_PENDING` reads.
+#[tokio::test]
+async fn on_sqlite_walking_a_partial_index_is_not_a_full_scan_but_a_whole_index_is() {
+    let t = TestDb::new(Engine::Sqlite).await;
+    seeded(&t).await;
+    on_one_connection(
+        &t.db,
+        &[
+            "CREATE INDEX posts_drafts_idx ON posts (scheduled_at) WHERE status = 'draft'",
+            "CREATE INDEX posts_every_scheduled_at_idx ON posts (scheduled_at)",
+        ],
+    )
+    .await;
+    let statements = [
+        Statement {
+            name: "posts.DRAFTS",
+            sql: "SELECT id FROM posts INDEXED BY posts_drafts_idx WHERE status = 'draft' \
+                  ORDER BY scheduled_at LIMIT $1",
+        },
+        Statement {
+            name: "posts.EVERY",
+            sql: "SELECT id FROM posts INDEXED BY posts_every_scheduled_at_idx \
+                  ORDER BY scheduled_at LIMIT $1",
+        },
+    ];
+    let all = Options {
+        seq_scan_rows: 0,
+        ..options(&t, &statements)
+    };
+    let findings = doctor::examine(&t.db, &all).await.unwrap().findings;
+    assert_found(&findings, Severity::Error, "seq_scan", "posts.EVERY");
+    assert!(
+        !findings.iter().any(|f| f.subject == "posts.DRAFTS"),
+        "{findings:#?}"
+    );
+    t.cleanup().await;
+}

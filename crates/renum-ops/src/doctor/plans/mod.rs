@@ -315,7 +315,7 @@ async fn sqlite_plan(db: &Db, s: &Statement) -> Result<Read> {
         let detail: String = row.try_get("detail")?;
         let mut words = detail.split_whitespace();
         let full = match words.next() {
-            Some("SCAN") => true,
+            Some("SCAN") => !scans_a_partial_index(pool, &detail).await?,
             Some("SEARCH") => false,
             _ => continue,
         };
@@ -329,6 +329,21 @@ async fn sqlite_plan(db: &Db, s: &Statement) -> Result<Read> {
     read.relations.sort();
     read.relations.dedup();
     Ok(read)
+}
+
+/// Whether a `SCAN t USING [COVERING] INDEX i` step walks a partial index, which holds only
+/// the rows its predicate keeps.
+async fn scans_a_partial_index(pool: &sqlx::SqlitePool, detail: &str) -> Result<bool> {
+    let Some((_, rest)) = detail.split_once(" INDEX ") else {
+        return Ok(false);
+    };
+    let Some(index) = rest.split_whitespace().next() else {
+        return Ok(false);
+    };
+    Ok(sqlx::query_scalar(queries::sqlite::INDEX_IS_PARTIAL)
+        .bind(index)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// Table names and aliases (`FROM posts p JOIN videos v`) mapped to the table, because
