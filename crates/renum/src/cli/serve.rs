@@ -116,7 +116,8 @@ impl ServeArgs {
     }
 }
 
-/// The tasks that run beside the HTTP server: the API log writer and the daily retention.
+/// The tasks that run beside the HTTP server: the API log writer, the daily retention and the
+/// session cache's listener.
 pub struct Background {
     /// Where the worker records its outbound publisher calls.
     pub logs: ApiLogSink,
@@ -127,6 +128,7 @@ pub struct Background {
     writer: WriterHandle,
     stop_maintenance: watch::Sender<bool>,
     maintenance: JoinHandle<()>,
+    sessions: JoinHandle<()>,
 }
 
 impl Background {
@@ -135,6 +137,8 @@ impl Background {
     pub async fn shutdown(self) -> ApiLogMetrics {
         let _ = self.stop_maintenance.send(true);
         let _ = self.maintenance.await;
+        // The listener has nothing to finish, and may be waiting on an unreachable database.
+        self.sessions.abort();
         self.writer.shutdown().await
     }
 }
@@ -158,8 +162,10 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
             .clips
             .service(master_key.clone(), Some(logs.clone()), outbound)?
     };
+    let auth = Arc::new(Auth::new(db.clone(), args.auth_config()));
+    let sessions = tokio::spawn(auth.session_cache().follow(db.clone()));
     let state = AppState {
-        auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
+        auth,
         db,
         master_key,
         logs: logs.clone(),
@@ -179,6 +185,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
             writer,
             stop_maintenance,
             maintenance,
+            sessions,
         },
     ))
 }
