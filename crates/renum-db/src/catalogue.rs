@@ -641,7 +641,7 @@ pub mod postgres_only {
             "ALTER TABLE api_logs ATTACH PARTITION api_logs_default DEFAULT";
     }
     /// The channel the `*_auth_changed` triggers announce changed ids on (migration
-    /// 20261206100000), and a server's heartbeat on it: hearing its own heartbeat proves its
+    /// 20261206300000), and a server's heartbeat on it: hearing its own heartbeat proves its
     /// listener has heard every change committed before it (`auth_changes.rs`).
     pub mod auth_changes {
         pub const CHANNEL: &str = "renum_auth";
