@@ -50,20 +50,40 @@ async fn me(http: &reqwest::Client, api: &str, token: &str) -> u16 {
         .as_u16()
 }
 
-/// How long until `api` refuses `token` (polled every 10 ms); panics after 5 s.
-async fn refused_after(http: &reqwest::Client, api: &str, token: &str, since: Instant) -> Duration {
+/// How long after `since` (the moment the change was known committed) the first request
+/// that `api` refused was sent; fails on an acceptance of a request sent `BOUND` or more after
+/// `since`, and if the refusal does not last. The bound constrains when a request was sent, not
+/// when its answer came: on a loaded machine an answer can arrive long after the check.
+async fn first_refused(http: &reqwest::Client, api: &str, token: &str, since: Instant) -> Duration {
     loop {
+        let sent = Instant::now();
         let status = me(http, api, token).await;
         if status == 401 {
-            return since.elapsed();
+            assert_eq!(me(http, api, token).await, 401, "the refusal did not last");
+            return sent.duration_since(since);
         }
         assert_eq!(status, 200);
+        let after = sent.duration_since(since);
         assert!(
-            since.elapsed() < Duration::from_secs(5),
-            "still accepted after 5 s"
+            after < BOUND,
+            "a request sent {after:?} after the change was accepted"
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// Sets or clears the revocation of `token`'s session with the triggers off, so that no
+/// server hears of it (the caller has disabled `sessions_auth_changed`).
+async fn set_revoked_quietly(db: &renum_db::Db, token: &str, revoked: bool) {
+    let changed = renum_db::raw!(
+        db,
+        "UPDATE sessions SET revoked_at = CASE WHEN $2 THEN now() END \
+         WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+        token.to_owned(),
+        revoked
+    )
+    .unwrap();
+    assert_eq!(changed, 1);
 }
 
 async fn session(http: &reqwest::Client, api: &str) -> String {
@@ -99,44 +119,43 @@ async fn a_session_revoked_through_one_server_is_refused_by_another_within_a_sec
         .to_owned();
     let unheard = session(&http, &a).await;
     let cut_off = session(&http, &a).await;
-    // Once B's listener is current (its first heartbeat), B caches all three.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    for token in [&signed_out, &unheard, &cut_off] {
-        for _ in 0..3 {
-            assert_eq!(me(&http, &b, token).await, 200);
-        }
-    }
 
-    // B serves from its cache: a revocation that bypasses the triggers goes unseen.
+    // B serves from its cache: once its listener is current (it heard its own heartbeat), a
+    // check stores the session, and a revocation that bypasses the triggers goes unseen. How
+    // soon the listener is current depends on the machine's load, so try until it is, undoing
+    // the quiet revocation after each miss.
     renum_db::raw!(
         &t.db,
         "ALTER TABLE sessions DISABLE TRIGGER sessions_auth_changed"
     )
     .unwrap();
-    let hidden = renum_db::raw!(
-        &t.db,
-        "UPDATE sessions SET revoked_at = now() WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
-        unheard.clone()
-    )
-    .unwrap();
+    let trying = Instant::now();
+    loop {
+        assert_eq!(me(&http, &b, &unheard).await, 200);
+        set_revoked_quietly(&t.db, &unheard, true).await;
+        let status = me(&http, &b, &unheard).await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 401);
+        assert!(
+            trying.elapsed() < Duration::from_secs(30),
+            "B never answered from its cache"
+        );
+        set_revoked_quietly(&t.db, &unheard, false).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     renum_db::raw!(
         &t.db,
         "ALTER TABLE sessions ENABLE TRIGGER sessions_auth_changed"
     )
     .unwrap();
-    assert_eq!(hidden, 1);
-    let revoked_quietly = Instant::now();
-    while revoked_quietly.elapsed() < 2 * BOUND {
-        assert_eq!(
-            me(&http, &b, &unheard).await,
-            200,
-            "B did not answer from its cache"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    println!("B answered from its cache after {:?}", trying.elapsed());
+    for token in [&signed_out, &cut_off] {
+        assert_eq!(me(&http, &b, token).await, 200);
     }
 
     // Signing out through A: B refuses the token within the bound.
-    let signout = Instant::now();
     let answer = http
         .post(format!("{a}/v1/auth/signout"))
         .bearer_auth(&signed_out)
@@ -144,17 +163,12 @@ async fn a_session_revoked_through_one_server_is_refused_by_another_within_a_sec
         .await
         .unwrap();
     assert_eq!(answer.status(), 204);
-    let took = refused_after(&http, &b, &signed_out, signout).await;
-    assert!(
-        took < BOUND,
-        "B accepted the signed-out session for {took:?}"
-    );
+    let took = first_refused(&http, &b, &signed_out, Instant::now()).await;
     println!("signed out through A: refused by B after {took:?}");
     assert_eq!(me(&http, &a, &signed_out).await, 401);
 
     // B's listener loses its connection and a revocation is announced to no one: B checks
     // the database until it listens again, and starts over with an empty cache.
-    let cut = Instant::now();
     let killed = renum_db::raw!(
         &t.db,
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
@@ -168,8 +182,7 @@ async fn a_session_revoked_through_one_server_is_refused_by_another_within_a_sec
         cut_off.clone()
     )
     .unwrap();
-    let took = refused_after(&http, &b, &cut_off, cut).await;
-    assert!(took < BOUND, "B accepted the revoked session for {took:?}");
+    let took = first_refused(&http, &b, &cut_off, Instant::now()).await;
     println!("revoked with B's listener cut off: refused by B after {took:?}");
     assert_eq!(
         me(&http, &b, &unheard).await,
