@@ -22,7 +22,7 @@ use crate::app::crypto::MasterKey;
 use crate::app::passwords;
 use crate::app::throttle::AccountPolicy;
 use crate::config::DatabaseArgs;
-use crate::http::{self, AppState, TrustedProxies, UnauthenticatedBudget};
+use crate::http::{self, AppState, Shared, TrustedProxies, UnauthenticatedBudget};
 use crate::metrics::Metrics;
 use crate::supervisor::Supervisor;
 
@@ -164,7 +164,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
     };
     let auth = Arc::new(Auth::new(db.clone(), args.auth_config()));
     let sessions = tokio::spawn(auth.session_cache().follow(db.clone()));
-    let state = AppState {
+    let state = AppState::from(Shared {
         auth,
         db,
         master_key,
@@ -175,7 +175,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         unauthenticated_logs,
         outbound,
         metrics: metrics.clone(),
-    };
+    });
     Ok((
         http::router(state),
         Background {
