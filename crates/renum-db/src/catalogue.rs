@@ -722,6 +722,13 @@ pub mod postgres_only {
         pub const ATTACH_DEFAULT: &str =
             "ALTER TABLE api_logs ATTACH PARTITION api_logs_default DEFAULT";
     }
+    /// The channel the `*_auth_changed` triggers announce changed ids on (migration
+    /// 20261206300000), and a server's heartbeat on it: hearing its own heartbeat proves its
+    /// listener has heard every change committed before it (`auth_changes.rs`).
+    pub mod auth_changes {
+        pub const CHANNEL: &str = "renum_auth";
+        pub const HEARTBEAT: &str = "SELECT pg_notify('renum_auth', $1)";
+    }
     /// `table.NAME`, like the paired catalogue's entries.
     macro_rules! statement {
         ($table:ident :: $name:ident) => {
@@ -740,6 +747,7 @@ pub mod postgres_only {
         statement!(api_log_partitions::MOVE_FROM_DEFAULT),
         statement!(api_log_partitions::DELETE_FROM_DEFAULT),
         statement!(api_log_partitions::ATTACH_DEFAULT),
+        statement!(auth_changes::HEARTBEAT),
     ];
 }
 

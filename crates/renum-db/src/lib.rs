@@ -7,6 +7,7 @@
 //! Architecture invariant: no SQL text the product runs exists outside [`catalogue`], and a
 //! tenant table is reachable only through an [`OrgScope`].
 
+pub mod auth_changes;
 pub mod catalogue;
 mod db;
 pub mod enums;

@@ -70,12 +70,15 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         let doc = data_dir.path().join("BENCHMARKS.md");
         std::fs::write(&doc, &prose).unwrap();
 
+        let server_pid = server.id().expect("the server runs").to_string();
         let out = renum(
             &t.url,
             &[
                 "bench",
                 "--url",
                 &base,
+                "--server-pid",
+                &server_pid,
                 "--engine",
                 engine.as_str(),
                 "--scenario",
@@ -112,6 +115,13 @@ async fn every_scenario_runs_end_to_end_and_reports() {
         }
         for http in &reports[..2] {
             assert_eq!(http["http"]["errors"], 0, "{engine:?}: {http}");
+            // CPU per request, of the server and of the generator, read from /proc.
+            for cpu in ["server_cpu_ms", "generator_cpu_ms"] {
+                assert!(
+                    http["http"][cpu].as_f64().unwrap() >= 0.0,
+                    "{engine:?}: {http}"
+                );
+            }
             // The reported round is one of the two, and its ratio is its own rates'.
             let note = http["note"].as_str().unwrap();
             assert!(

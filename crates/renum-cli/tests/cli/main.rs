@@ -19,5 +19,6 @@ mod process;
 mod purge;
 mod schema_docs;
 mod seed;
+mod session_cache;
 mod shutdown;
 mod types;

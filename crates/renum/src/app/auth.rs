@@ -4,6 +4,7 @@
 //! A session dies when revoked, after `absolute_lifetime`, or after `idle_timeout` without use.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use renum_db::enums::{AuthEventKind, Plan, Role};
@@ -17,6 +18,7 @@ use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
 use super::passwords::{self, Hasher};
+use super::session_cache::SessionCache;
 use super::throttle::{AccountPolicy, IpLimiter, source_of};
 use super::{AppError, tokens, validate};
 
@@ -66,6 +68,17 @@ pub struct Caller {
     pub scope: OrgScope,
 }
 
+impl Caller {
+    fn of(auth: SessionAuth) -> Self {
+        Self {
+            session_id: auth.session_id,
+            user_id: auth.user_id,
+            role: auth.role,
+            scope: OrgScope::trusted(auth.organization_id),
+        }
+    }
+}
+
 /// Where a request came from, for the audit trail and the throttles.
 #[derive(Clone, Debug, Default)]
 pub struct ClientMeta {
@@ -101,6 +114,7 @@ pub struct Auth {
     signin_ip: IpLimiter,
     signup_ip: IpLimiter,
     hasher: Hasher,
+    cache: Arc<SessionCache>,
 }
 
 impl Auth {
@@ -115,6 +129,7 @@ impl Auth {
             signin_ip,
             signup_ip,
             hasher,
+            cache: Arc::default(),
         }
     }
 
@@ -293,9 +308,10 @@ impl Auth {
         Ok(user)
     }
 
-    /// The caller behind a bearer token, or 401. One query on `conn` (the request's
-    /// connection, so a read handler runs on the same one); plus, at most once per
-    /// `touch_interval`, a write of `last_seen_at`.
+    /// The caller behind a bearer token, or 401. From the session cache when it holds the
+    /// session and it needs no touch (PostgreSQL, `session_cache.rs`); otherwise one query
+    /// on `conn` (the request's connection, so a read handler runs on the same one), plus, at
+    /// most once per `touch_interval`, a write of `last_seen_at`.
     ///
     /// The session check is a request's first statement, so it is where a pooled connection
     /// that died since its last use (the database restarted) shows. The check is a read plus a
@@ -306,6 +322,14 @@ impl Auth {
             return Err(AppError::Unauthorized("invalid or expired session"));
         }
         let token_hash = tokens::hash(token);
+        let now = Timestamp::now();
+        if let Some(auth) = self.cache.get(&token_hash)
+            && auth.expires_at > now
+            && auth.last_seen_at >= ago(now, self.config.touch_interval)
+        {
+            return Ok(Caller::of(auth));
+        }
+        let generation = self.cache.generation();
         let auth = match self.check_session(conn, &token_hash).await {
             Err(err) if err.is_lost_connection() => {
                 tracing::warn!(error = %err, "the session check's connection was gone; retrying on a fresh one");
@@ -315,12 +339,19 @@ impl Auth {
             checked => checked?,
         }
         .ok_or(AppError::Unauthorized("invalid or expired session"))?;
-        Ok(Caller {
-            session_id: auth.session_id,
-            user_id: auth.user_id,
-            role: auth.role,
-            scope: OrgScope::trusted(auth.organization_id),
-        })
+        self.cache.put(generation, token_hash, auth.clone());
+        Ok(Caller::of(auth))
+    }
+
+    /// The process's session cache, for the listener `serve` runs beside it.
+    pub fn session_cache(&self) -> Arc<SessionCache> {
+        self.cache.clone()
+    }
+
+    /// Drops the cached sessions of a session, user or organization this process just
+    /// changed, so its next request does not wait for the change's notification.
+    pub fn forget(&self, id: uuid::Uuid) {
+        self.cache.forget(id);
     }
 
     /// The live session behind a token hash, its `last_seen_at` refreshed when stale.
@@ -331,14 +362,15 @@ impl Auth {
     ) -> Result<Option<SessionAuth>, renum_db::Error> {
         let now = Timestamp::now();
         let idle_since = ago(now, self.config.idle_timeout);
-        let auth = conn
+        let mut auth = conn
             .sessions()
             .authenticate(token_hash, now, idle_since)
             .await?;
-        if let Some(auth) = &auth
+        if let Some(auth) = &mut auth
             && auth.last_seen_at < ago(now, self.config.touch_interval)
         {
             conn.sessions().touch(auth.session_id, now).await?;
+            auth.last_seen_at = now;
         }
         Ok(auth)
     }
@@ -357,6 +389,7 @@ impl Auth {
         )
         .await?;
         tx.commit().await?;
+        self.forget(caller.session_id.0);
         Ok(())
     }
 
@@ -375,6 +408,7 @@ impl Auth {
         )
         .await?;
         tx.commit().await?;
+        self.forget(caller.user_id.0);
         Ok(revoked)
     }
 
@@ -419,6 +453,7 @@ impl Auth {
         };
         audit(&mut tx, AuthEventKind::Signout, event, meta).await?;
         tx.commit().await?;
+        self.forget(id.0);
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod organization;
 pub mod outbound;
 pub mod passwords;
 pub mod posts;
+pub mod session_cache;
 pub mod throttle;
 pub mod tokens;
 pub mod validate;

@@ -22,7 +22,7 @@ use crate::app::crypto::MasterKey;
 use crate::app::passwords;
 use crate::app::throttle::AccountPolicy;
 use crate::config::DatabaseArgs;
-use crate::http::{self, AppState, TrustedProxies, UnauthenticatedBudget};
+use crate::http::{self, AppState, Shared, TrustedProxies, UnauthenticatedBudget};
 use crate::metrics::Metrics;
 use crate::supervisor::Supervisor;
 
@@ -120,7 +120,8 @@ impl ServeArgs {
     }
 }
 
-/// The tasks that run beside the HTTP server: the API log writer and the daily retention.
+/// The tasks that run beside the HTTP server: the API log writer, the daily retention and the
+/// session cache's listener.
 pub struct Background {
     /// Where the worker records its outbound publisher calls.
     pub logs: ApiLogSink,
@@ -131,6 +132,7 @@ pub struct Background {
     writer: WriterHandle,
     stop_maintenance: watch::Sender<bool>,
     maintenance: JoinHandle<()>,
+    sessions: JoinHandle<()>,
 }
 
 impl Background {
@@ -139,6 +141,8 @@ impl Background {
     pub async fn shutdown(self) -> ApiLogMetrics {
         let _ = self.stop_maintenance.send(true);
         let _ = self.maintenance.await;
+        // The listener has nothing to finish, and may be waiting on an unreachable database.
+        self.sessions.abort();
         self.writer.shutdown().await
     }
 }
@@ -162,8 +166,10 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
             .clips
             .service(master_key.clone(), Some(logs.clone()), outbound)?
     };
-    let state = AppState {
-        auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
+    let auth = Arc::new(Auth::new(db.clone(), args.auth_config()));
+    let sessions = tokio::spawn(auth.session_cache().follow(db.clone()));
+    let state = AppState::from(Shared {
+        auth,
         db,
         master_key,
         logs: logs.clone(),
@@ -174,7 +180,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         cors_origins: args.cors_origins.clone().into(),
         outbound,
         metrics: metrics.clone(),
-    };
+    });
     Ok((
         http::router(state),
         Background {
@@ -184,6 +190,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
             writer,
             stop_maintenance,
             maintenance,
+            sessions,
         },
     ))
 }

@@ -38,9 +38,26 @@ pub use openapi::spec as openapi_spec;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Everything a handler may need; cheap to clone.
+/// Everything a handler may need, shared: axum clones the state for every extractor and
+/// layer of every request, so a clone is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl From<Shared> for AppState {
+    fn from(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub auth: Arc<Auth>,
     pub master_key: MasterKey,

@@ -223,8 +223,10 @@ api_test! {
             create_post(app, &acct, &video, json!({})).await;
         }
         let forty = statements::during(app, &acct.token, "/v1/posts?limit=200").await;
-        assert!(one.statements >= 2, "the counter sees the session check and the list: {one:?}");
-        assert_eq!(forty.statements, one.statements, "one list statement whatever the page holds");
+        // The session check is a statement on SQLite, and on PostgreSQL until the session
+        // cache's listener is current (then it is served from the cache).
+        assert!((1..=2).contains(&one.statements), "the list, maybe the session check: {one:?}");
+        assert!(forty.statements <= one.statements, "one list statement whatever the page holds: {forty:?}");
         assert_eq!(forty.acquires, 1, "the session check and the list share one connection");
         assert_eq!(count(app.db(), "SELECT count(*) FROM posts").await, 40);
     }
@@ -248,7 +250,7 @@ api_test! {
         ] {
             let c = statements::during(app, &acct.token, &path).await;
             assert_eq!(c.acquires, 1, "{path}: one pool checkout, not one per step: {c:?}");
-            assert!(c.statements >= 2, "{path}: the session check and the read: {c:?}");
+            assert!(c.statements >= 1, "{path}: the read: {c:?}");
         }
     }
 }

@@ -424,6 +424,8 @@ mod tests {
                 p50_ms: 2.824,
                 p95_ms: 8.03,
                 p99_ms: 13.281,
+                server_cpu_ms: None,
+                generator_cpu_ms: None,
             }),
             baseline: Some(Baseline {
                 what: "pgbench -M prepared, posts.LIST_WITH_VIDEO".into(),

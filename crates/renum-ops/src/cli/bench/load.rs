@@ -23,6 +23,12 @@ pub struct Measured {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub p99_ms: f64,
+    /// CPU milliseconds per request of the server (`--server-pid`) and of this load
+    /// generator, from `/proc` before and after the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator_cpu_ms: Option<f64>,
 }
 
 /// The one request a scenario repeats.
@@ -143,6 +149,8 @@ pub async fn run(
         p50_ms: pct(0.50),
         p95_ms: pct(0.95),
         p99_ms: pct(0.99),
+        server_cpu_ms: None,
+        generator_cpu_ms: None,
     })
 }
 

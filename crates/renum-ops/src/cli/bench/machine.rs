@@ -3,6 +3,7 @@
 //! `None` and shows as unknown, never fails the run.
 
 use std::fs;
+use std::time::Duration;
 
 pub struct Machine {
     pub cpu: Option<String>,
@@ -32,6 +33,26 @@ impl Machine {
     pub fn finish(&mut self) {
         self.load_end = load_average();
     }
+}
+
+/// The CPU time (user and system, every thread) process `pid` (or `self`) has used so far.
+pub fn cpu_time(pid: &str) -> Option<Duration> {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .as_deref()
+        .and_then(stat_cpu_time)
+}
+
+/// utime + stime of a `/proc/<pid>/stat` line: fields 14 and 15, counted after the command
+/// name (which may hold spaces and parentheses), in clock ticks of 1/100 s (`USER_HZ`, which
+/// Linux fixes at 100 for user space).
+fn stat_cpu_time(stat: &str) -> Option<Duration> {
+    let mut fields = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .skip(11);
+    let ticks: u64 = fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn load_average() -> Option<f64> {
@@ -74,6 +95,9 @@ mod tests {
             Some("Intel(R) Xeon(R) CPU @ 2.20GHz")
         );
         assert_eq!(cpu_model("processor\t: 0\nBogoMIPS\t: 50.00\n"), None);
+        let stat = "4242 (renum (serve)) S 1 4242 4242 0 -1 4194560 1862 0 0 0 1234 56 0 0 20 0 \
+                    9 0 4711 123456789 2000 18446744073709551615";
+        assert_eq!(stat_cpu_time(stat), Some(Duration::from_millis(12_900)));
         let meminfo = "MemTotal:       24522364 kB\nMemFree:         1000 kB\n";
         assert_eq!(memory_total(meminfo), Some(24_522_364 * 1024));
         assert_eq!(load_1min("4.12 6.80 5.01 3/512 12345\n"), Some(4.12));

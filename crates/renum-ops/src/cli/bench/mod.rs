@@ -59,6 +59,11 @@ pub struct BenchArgs {
     /// `--duration`) and report the round with the median ratio.
     #[arg(long, default_value_t = 1)]
     rounds: usize,
+    /// The process id of the server at `--url`: feed and me then report its CPU time per
+    /// request (and the load generator's), the figure that decides throughput when the
+    /// server, the generator and the database share the cores.
+    #[arg(long)]
+    server_pid: Option<u32>,
     /// The account the HTTP scenarios sign in as (`renum seed` prints one).
     #[arg(long, default_value = "demo@renum.example")]
     email: String,
@@ -278,14 +283,18 @@ async fn scenarios(
                 let target = load::Target::get(&page)?.bearer(&s.token)?;
                 let (app, baseline, rounds) = alternate(
                     args.rounds,
-                    async || load::run(args.connections, args.duration, &target).await,
+                    async || load_app(args, &target).await,
                     async || match engine {
                         Engine::Postgres => feed_pgbench(url, s, args).await,
                         Engine::Sqlite => feed_repo(db, s, args).await,
                     },
                 )
                 .await?;
-                let note = format!("{rounds}{}", session_note(app.rps, &baseline));
+                let note = format!(
+                    "{rounds}{}{}",
+                    session_note(app.rps, &baseline),
+                    cpu_note(&app)
+                );
                 http(app.rps, app, Some(baseline), note)
             }
             Scenario::Me => {
@@ -294,7 +303,7 @@ async fn scenarios(
                 let target = load::Target::get(&me)?.bearer(&s.token)?;
                 let (app, baseline, rounds) = alternate(
                     args.rounds,
-                    async || load::run(args.connections, args.duration, &target).await,
+                    async || load_app(args, &target).await,
                     async || match engine {
                         Engine::Postgres => {
                             pgbench_pair(
@@ -311,7 +320,11 @@ async fn scenarios(
                     },
                 )
                 .await?;
-                let note = format!("{rounds}{}", session_note(app.rps, &baseline));
+                let note = format!(
+                    "{rounds}{}{}",
+                    session_note(app.rps, &baseline),
+                    cpu_note(&app)
+                );
                 http(app.rps, app, Some(baseline), note)
             }
             Scenario::Signin => {
@@ -335,6 +348,35 @@ async fn scenarios(
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// The HTTP side of feed or me, with the CPU time per request of the server (when
+/// `--server-pid` names it) and of this process, which is only the load generator meanwhile.
+async fn load_app(args: &BenchArgs, target: &load::Target) -> anyhow::Result<Measured> {
+    let server = args.server_pid.map(|pid| pid.to_string());
+    let server_cpu = || server.as_deref().and_then(machine::cpu_time);
+    let before = (server_cpu(), machine::cpu_time("self"));
+    let mut m = load::run(args.connections, args.duration, target).await?;
+    let after = (server_cpu(), machine::cpu_time("self"));
+    let requests = (m.requests + m.errors) as f64;
+    let per_request = |before: Option<Duration>, after: Option<Duration>| {
+        Some(after?.saturating_sub(before?).as_secs_f64() * 1000.0 / requests)
+    };
+    m.server_cpu_ms = per_request(before.0, after.0);
+    m.generator_cpu_ms = per_request(before.1, after.1);
+    Ok(m)
+}
+
+/// The CPU figures of the reported round, when measured.
+fn cpu_note(app: &Measured) -> String {
+    let mut note = String::new();
+    if let Some(ms) = app.server_cpu_ms {
+        note.push_str(&format!("; server CPU {ms:.3} ms per request"));
+    }
+    if let Some(ms) = app.generator_cpu_ms {
+        note.push_str(&format!("; load generator CPU {ms:.3} ms per request"));
+    }
+    note
 }
 
 /// The HTTP side and its baseline, alternated `rounds` times; the round with the median
@@ -473,7 +515,9 @@ fn session_check_params(token: &str) -> (String, String, String) {
 /// What the HTTP scenarios' note says of the session check, with the request-statements
 /// baseline when pgbench ran it.
 fn session_note(app_rps: f64, baseline: &Baseline) -> String {
-    let mut note = "the app adds the session check (one indexed read) to the same query".to_owned();
+    let mut note = "the app checks the session before the same query (PostgreSQL: from its \
+                    session cache; SQLite: one indexed read)"
+        .to_owned();
     if let Some(tps) = baseline.with_session {
         note.push_str(&format!(
             "; pgbench running the request's two statements (sessions.AUTHENTICATE, then this \

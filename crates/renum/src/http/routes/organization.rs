@@ -78,6 +78,7 @@ pub async fn delete(
     ApiJson(JsonObject(req)): ApiJson<JsonObject<DeleteOrganizationRequest>>,
 ) -> Result<StatusCode, ApiError> {
     organization::delete(&state.db, &caller, &req.confirm_slug, &meta).await?;
+    state.auth.forget(caller.scope.organization_id().0);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,11 +173,10 @@ pub async fn set_role(
     ApiPath(id): ApiPath<UserId>,
     ApiJson(JsonObject(req)): ApiJson<JsonObject<SetRoleRequest>>,
 ) -> Result<axum::Json<User>, ApiError> {
-    Ok(axum::Json(
-        organization::set_role(&state.db, &caller, id, req.role, &meta)
-            .await?
-            .into(),
-    ))
+    let member = organization::set_role(&state.db, &caller, id, req.role, &meta).await?;
+    // A transfer of ownership changes the caller's role too: forget the organization's.
+    state.auth.forget(caller.scope.organization_id().0);
+    Ok(axum::Json(member.into()))
 }
 
 /// Removes a member: soft-deletes the user and revokes its sessions.
@@ -190,6 +190,7 @@ pub async fn remove_member(
     ApiPath(id): ApiPath<UserId>,
 ) -> Result<StatusCode, ApiError> {
     organization::remove_member(&state.db, &caller, id, &meta).await?;
+    state.auth.forget(id.0);
     Ok(StatusCode::NO_CONTENT)
 }
 
