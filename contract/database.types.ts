@@ -2,9 +2,9 @@
 // Do not edit by hand: change the migrations, then run
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
-// Secret columns (password and token hashes, the API key ciphertext) are left out; a table
-// that cannot be inserted without one (users, sessions) has `Insert: never`: the API creates
-// those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
+// Secret columns (password and token hashes, the API key ciphertext, mail bodies) are left
+// out; a table that cannot be inserted without one (users, sessions, mail_outbox) has
+// `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string
@@ -160,6 +160,38 @@ export type Database = {
             referencedColumns: ["organization_id", "id"]
           },
         ]
+      }
+      mail_outbox: {
+        Row: {
+          attempts: number
+          claimed_by: string | null
+          claimed_until: string | null
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["mail_outbox_kind"]
+          last_error: string | null
+          next_attempt_at: string
+          recipient: string
+          sent_at: string | null
+          status: Database["public"]["Enums"]["mail_outbox_status"]
+          subject: string
+        }
+        Insert: never
+        Update: {
+          attempts?: number
+          claimed_by?: string | null
+          claimed_until?: string | null
+          created_at?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["mail_outbox_kind"]
+          last_error?: string | null
+          next_attempt_at?: string
+          recipient?: string
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["mail_outbox_status"]
+          subject?: string
+        }
+        Relationships: []
       }
       organizations: {
         Row: {
@@ -447,6 +479,8 @@ export type Database = {
       api_logs_method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
       auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
       clip_projects_status: "processing" | "completed" | "failed"
+      mail_outbox_kind: "password_reset" | "email_verification"
+      mail_outbox_status: "pending" | "sent" | "failed"
       organizations_plan: "free" | "starter" | "pro"
       posts_platform: "instagram" | "tiktok" | "facebook" | "youtube" | "linkedin" | "x"
       posts_status: "draft" | "scheduled" | "publishing" | "published" | "failed" | "cancelled"
@@ -476,6 +510,8 @@ export const Constants = {
       api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
       auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
       clip_projects_status: ["processing", "completed", "failed"],
+      mail_outbox_kind: ["password_reset", "email_verification"],
+      mail_outbox_status: ["pending", "sent", "failed"],
       organizations_plan: ["free", "starter", "pro"],
       posts_platform: ["instagram", "tiktok", "facebook", "youtube", "linkedin", "x"],
       posts_status: ["draft", "scheduled", "publishing", "published", "failed", "cancelled"],
@@ -495,6 +531,9 @@ export type AuthEventsUpdate = TablesUpdate<"auth_events">
 export type ClipProjectsRow = Tables<"clip_projects">
 export type ClipProjectsInsert = TablesInsert<"clip_projects">
 export type ClipProjectsUpdate = TablesUpdate<"clip_projects">
+export type MailOutboxRow = Tables<"mail_outbox">
+// No MailOutboxInsert: a row of mail_outbox needs a secret column; the API creates them.
+export type MailOutboxUpdate = TablesUpdate<"mail_outbox">
 export type OrganizationsRow = Tables<"organizations">
 export type OrganizationsInsert = TablesInsert<"organizations">
 export type OrganizationsUpdate = TablesUpdate<"organizations">

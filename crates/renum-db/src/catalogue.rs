@@ -93,6 +93,12 @@ macro_rules! post_with_video_columns {
          v.duration_seconds AS video_duration_seconds"
     };
 }
+macro_rules! mail_columns {
+    () => {
+        "id, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, \
+         claimed_by, claimed_until, last_error, sent_at, created_at"
+    };
+}
 macro_rules! api_log_columns {
     () => {
         "id, organization_id, direction, service, endpoint, method, status_code, duration_ms, \
@@ -494,6 +500,59 @@ catalogue! {
              locked_by = NULL, locked_until = NULL, updated_at = $5 \
              WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
         ];
+    }
+    mail_outbox {
+        // Written in the transaction of the action that causes the message; due at once.
+        INSERT => [
+            "INSERT INTO mail_outbox (id, kind, recipient, subject, body_text, body_html) \
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        ];
+        // The sender's claim: due pending messages whose lease (if any) ran out, on
+        // mail_outbox_due_idx, claimed by $3 until $4 with attempts + 1 (an attempt counts
+        // when it starts, so one cut short by a crash is recorded). $1 now, $2 batch.
+        // PostgreSQL skips rows another sender holds; SQLite runs it under BEGIN IMMEDIATE.
+        CLAIM => [
+            pg: concat!(
+                "WITH due AS (SELECT id FROM mail_outbox WHERE status = 'pending' ",
+                "AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) ",
+                "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
+                "UPDATE mail_outbox SET claimed_by = $3, claimed_until = $4, ",
+                "attempts = mail_outbox.attempts + 1 FROM due WHERE mail_outbox.id = due.id RETURNING ",
+                "mail_outbox.id, mail_outbox.kind, mail_outbox.recipient, mail_outbox.subject, ",
+                "mail_outbox.body_text, mail_outbox.body_html, mail_outbox.status, ",
+                "mail_outbox.attempts, mail_outbox.next_attempt_at, mail_outbox.claimed_by, ",
+                "mail_outbox.claimed_until, mail_outbox.last_error, mail_outbox.sent_at, ",
+                "mail_outbox.created_at"
+            ),
+            sqlite: concat!(
+                "UPDATE mail_outbox SET claimed_by = $3, claimed_until = $4, attempts = attempts + 1 ",
+                "WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' ",
+                "AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) ",
+                "ORDER BY next_attempt_at LIMIT $2) RETURNING ", mail_columns!()
+            )
+        ];
+        // Outcomes bind ($1 message, $2 sender): a sender whose lease was taken over changes
+        // nothing. Sent and given-up messages lose their bodies (they hold live links).
+        SENT => [
+            "UPDATE mail_outbox SET status = 'sent', sent_at = $3, body_text = '', body_html = '', \
+             last_error = NULL, claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        RETRY => [
+            "UPDATE mail_outbox SET next_attempt_at = $3, last_error = $4, \
+             claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        FAILED => [
+            "UPDATE mail_outbox SET status = 'failed', last_error = $3, body_text = '', \
+             body_html = '', claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        // `renum mail outbox`: what is waiting, oldest due first (on mail_outbox_due_idx).
+        LIST_PENDING => [concat!(
+            "SELECT ", mail_columns!(), " FROM mail_outbox WHERE status = 'pending' ",
+            "ORDER BY next_attempt_at LIMIT $1"
+        )];
     }
     purge {
         // Organizations soft-deleted before $1, oldest first.

@@ -371,6 +371,10 @@ pub trait Access {
     fn clip_poller(&mut self) -> repo::ClipPoller<'_> {
         repo::ClipPoller::new(self.executor())
     }
+    /// The mail outbox: enqueued in the action's transaction, claimed by the sender.
+    fn mail_outbox(&mut self) -> repo::MailOutbox<'_> {
+        repo::MailOutbox::new(self.executor())
+    }
     fn auth_events(&mut self) -> repo::AuthEvents<'_> {
         repo::AuthEvents::new(self.executor())
     }

@@ -76,4 +76,5 @@ id_type! {
     ClipProjectId;
     PostId;
     AuthEventId;
+    MailId;
 }

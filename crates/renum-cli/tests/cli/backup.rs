@@ -122,6 +122,8 @@ async fn fill_the_rest(url: &str, db: &Db, owner: (OrganizationId, UserId)) {
         })
         .await
         .unwrap();
+    let mail = renum::mail::PASSWORD_RESET.render("drill@example.com", &[("name", "Drill")]);
+    tx.mail_outbox().enqueue(&mail).await.unwrap();
     tx.commit().await.unwrap();
     let backfill = renum(url, &["backfill", "users_email_domain"]).await;
     assert!(backfill.status.success(), "{backfill:?}");

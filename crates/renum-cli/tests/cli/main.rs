@@ -11,6 +11,7 @@ mod keys;
 #[cfg(feature = "migration-lint")]
 mod lint;
 mod logs;
+mod mail;
 mod migrate;
 mod opusclip_sim;
 mod pg_restart;

@@ -8,6 +8,7 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
+mod mail_outbox;
 mod organizations;
 mod posts;
 mod sessions;
@@ -17,6 +18,7 @@ mod videos;
 pub use api_logs::{ApiLogInsert, ApiLogRow};
 pub use auth_events::{AuthEventInsert, SigninFailure};
 pub use clip_projects::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
+pub use mail_outbox::{MailInsert, MailRow};
 pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};
 pub use sessions::{SessionAuth, SessionInsert, SessionRow};

@@ -106,6 +106,12 @@ copy_tables! {
         "id" Uuid, "organization_id" Uuid, "user_id" Uuid, "actor_id" Uuid, "kind" Text,
         "email_hash" Bytes, "ip" Text, "detail" Json, "created_at" Time,
     );
+    MAIL_OUTBOX => "mail_outbox" (
+        "id" Uuid, "kind" Text, "recipient" Text, "subject" Text, "body_text" Text,
+        "body_html" Text, "status" Text, "attempts" Int4, "next_attempt_at" Time,
+        "claimed_by" Text, "claimed_until" Time, "last_error" Text, "sent_at" Time,
+        "created_at" Time,
+    );
     // `id` is copied as is (COPY writes a GENERATED ALWAYS identity column), then the
     // identity is moved past it (`PG_API_LOGS_IDENTITY`).
     API_LOGS => "api_logs" (

@@ -198,6 +198,7 @@ async fn both_engines_introspect_to_the_same_logical_schema() {
             "api_logs",
             "auth_events",
             "clip_projects",
+            "mail_outbox",
             "organizations",
             "posts",
             "sessions",

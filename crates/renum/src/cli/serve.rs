@@ -1,4 +1,5 @@
-//! `renum serve`: the HTTP API, with the publishing worker and the clip poller beside it.
+//! `renum serve`: the HTTP API, with the publishing worker, the clip poller and the mail sender
+//! beside it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -89,6 +90,8 @@ pub struct ServeArgs {
     pub worker: crate::worker::WorkerArgs,
     #[command(flatten)]
     pub clips: crate::worker::clips::ClipArgs,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
     #[command(flatten)]
     pub outbound: crate::config::OutboundArgs,
     #[command(flatten)]
@@ -241,6 +244,12 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
             tasks.shutdown().requested(),
         ),
     );
+    if let Some(sender) = args.mail.sender(db.clone())? {
+        tasks.spawn(
+            "the mail sender",
+            sender.run(args.mail.mail_tick, tasks.shutdown().requested()),
+        );
+    }
     let stopped = tasks
         .run(http::shutdown_signal(), args.shutdown.shutdown_grace)
         .await;
