@@ -4,6 +4,11 @@
 // matches the document (`renum types api --check`). A property the document does not list
 // as required is optional; a nullable one is `| null`.
 
+/** The answer to a request whose outcome is not disclosed. */
+export type Accepted = {
+  message: string
+}
+
 export type AddMemberRequest = {
   /** An email address, at most 254 bytes once trimmed. */
   email: string
@@ -185,6 +190,24 @@ export type Page_Post = Page<Post>
 export type Page_User = Page<User>
 
 export type Page_Video = Page<Video>
+
+export type PasswordChange = {
+  current_password: string
+  /** 8 to 128 characters, not one of the most common passwords. */
+  new_password: string
+}
+
+export type PasswordResetConfirm = {
+  /** 8 to 128 characters, not one of the most common passwords. */
+  new_password: string
+  /** The token of the mailed link (after `#token=`). */
+  token: string
+}
+
+export type PasswordResetRequest = {
+  /** The account's email address. */
+  email: string
+}
 
 export type Plan = "free" | "starter" | "pro"
 

@@ -3,8 +3,8 @@
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
 // Secret columns (password and token hashes, the API key ciphertext, mail bodies) are left
-// out; a table that cannot be inserted without one (users, sessions, mail_outbox) has
-// `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
+// out; a table that cannot be inserted without one (users, sessions, email_tokens,
+// mail_outbox) has `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string
@@ -158,6 +158,34 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "videos"
             referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      email_tokens: {
+        Row: {
+          created_at: string
+          expires_at: string
+          id: string
+          purpose: Database["public"]["Enums"]["email_tokens_purpose"]
+          used_at: string | null
+          user_id: string
+        }
+        Insert: never
+        Update: {
+          created_at?: string
+          expires_at?: string
+          id?: string
+          purpose?: Database["public"]["Enums"]["email_tokens_purpose"]
+          used_at?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "email_tokens_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "users"
+            referencedColumns: ["id"]
           },
         ]
       }
@@ -479,6 +507,7 @@ export type Database = {
       api_logs_method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
       auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
       clip_projects_status: "processing" | "completed" | "failed"
+      email_tokens_purpose: "password_reset" | "email_verification"
       mail_outbox_kind: "password_reset" | "email_verification"
       mail_outbox_status: "pending" | "sent" | "failed"
       organizations_plan: "free" | "starter" | "pro"
@@ -510,6 +539,7 @@ export const Constants = {
       api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
       auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
       clip_projects_status: ["processing", "completed", "failed"],
+      email_tokens_purpose: ["password_reset", "email_verification"],
       mail_outbox_kind: ["password_reset", "email_verification"],
       mail_outbox_status: ["pending", "sent", "failed"],
       organizations_plan: ["free", "starter", "pro"],
@@ -531,6 +561,9 @@ export type AuthEventsUpdate = TablesUpdate<"auth_events">
 export type ClipProjectsRow = Tables<"clip_projects">
 export type ClipProjectsInsert = TablesInsert<"clip_projects">
 export type ClipProjectsUpdate = TablesUpdate<"clip_projects">
+export type EmailTokensRow = Tables<"email_tokens">
+// No EmailTokensInsert: a row of email_tokens needs a secret column; the API creates them.
+export type EmailTokensUpdate = TablesUpdate<"email_tokens">
 export type MailOutboxRow = Tables<"mail_outbox">
 // No MailOutboxInsert: a row of mail_outbox needs a secret column; the API creates them.
 export type MailOutboxUpdate = TablesUpdate<"mail_outbox">

@@ -205,6 +205,12 @@ catalogue! {
         )];
     }
     sessions {
+        // A password change signs the account out everywhere but where it was changed.
+        // ($1 user, $2 the session kept, $3 now.)
+        REVOKE_OTHERS_FOR_USER => [
+            "UPDATE sessions SET revoked_at = $3 \
+             WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL"
+        ];
         INSERT => [concat!(
             "INSERT INTO sessions (id, user_id, token_hash, expires_at, ip, user_agent) ",
             "VALUES ($1, $2, $3, $4, $5, $6) RETURNING ", session_columns!()
@@ -499,6 +505,29 @@ catalogue! {
             "UPDATE posts SET status = 'failed', last_error = $4, \
              locked_by = NULL, locked_until = NULL, updated_at = $5 \
              WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
+        ];
+    }
+    email_tokens {
+        INSERT => [
+            "INSERT INTO email_tokens (id, user_id, purpose, token_hash, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)"
+        ];
+        // A new link supersedes the user's unused ones of the same purpose (on
+        // email_tokens_user_id_idx). ($1 user, $2 purpose, $3 now.)
+        SUPERSEDE => [
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
+        ];
+        // Checks and spends a token in one statement (email_tokens_token_hash_key), so it
+        // works once even under concurrent use: unused, unexpired, of this purpose, its user
+        // and organization live. Returns whose it is. ($1 hash, $2 purpose, $3 now.)
+        CONSUME => [
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+             AND EXISTS (SELECT 1 FROM users u JOIN organizations o ON o.id = u.organization_id \
+             WHERE u.id = email_tokens.user_id AND u.deleted_at IS NULL AND o.deleted_at IS NULL) \
+             RETURNING user_id, \
+             (SELECT u.organization_id FROM users u WHERE u.id = email_tokens.user_id) AS organization_id"
         ];
     }
     mail_outbox {

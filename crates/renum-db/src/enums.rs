@@ -108,6 +108,8 @@ text_enum! {
     }
     /// mail_outbox.kind: the template a message was rendered from
     MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification" }
+    /// email_tokens.purpose: what a mailed token is good for
+    TokenPurpose { PasswordReset = "password_reset", EmailVerification = "email_verification" }
     /// mail_outbox.status
     MailStatus { Pending = "pending", Sent = "sent", Failed = "failed" }
     /// api_logs.direction
@@ -143,6 +145,7 @@ mod tests {
         round_trips(HttpMethod::ALL);
         round_trips(MailKind::ALL);
         round_trips(MailStatus::ALL);
+        round_trips(TokenPurpose::ALL);
     }
 
     #[test]

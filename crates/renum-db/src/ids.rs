@@ -77,4 +77,5 @@ id_type! {
     PostId;
     AuthEventId;
     MailId;
+    EmailTokenId;
 }

@@ -75,10 +75,15 @@ async fn the_contract_is_the_same_bytes_from_sqlite_and_postgres_and_is_committe
         assert!(text.contains(expected), "missing {expected:?}");
     }
     assert!(!text.contains("id?: number"), "api_logs.id is settable");
-    // users, sessions and mail_outbox cannot be inserted without their secret: not
-    // insertable at all.
-    assert_eq!(text.matches("        Insert: never\n").count(), 3, "{text}");
-    for alias in ["UsersInsert =", "SessionsInsert =", "MailOutboxInsert ="] {
+    // users, sessions, email_tokens and mail_outbox cannot be inserted without their
+    // secret: not insertable at all.
+    assert_eq!(text.matches("        Insert: never\n").count(), 4, "{text}");
+    for alias in [
+        "UsersInsert =",
+        "SessionsInsert =",
+        "EmailTokensInsert =",
+        "MailOutboxInsert =",
+    ] {
         assert!(
             !text.contains(alias),
             "{alias} presents itself as insertable"

@@ -8,6 +8,7 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
+mod email_tokens;
 mod mail_outbox;
 mod organizations;
 mod posts;
@@ -18,6 +19,7 @@ mod videos;
 pub use api_logs::{ApiLogInsert, ApiLogRow};
 pub use auth_events::{AuthEventInsert, SigninFailure};
 pub use clip_projects::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
+pub use email_tokens::{EmailTokenInsert, TokenOwner};
 pub use mail_outbox::{MailInsert, MailRow};
 pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};

@@ -37,8 +37,8 @@ const HEADER: &str = "\
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
 // Secret columns (password and token hashes, the API key ciphertext, mail bodies) are left
-// out; a table that cannot be inserted without one (users, sessions, mail_outbox) has
-// `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
+// out; a table that cannot be inserted without one (users, sessions, email_tokens,
+// mail_outbox) has `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string

@@ -106,6 +106,10 @@ copy_tables! {
         "id" Uuid, "organization_id" Uuid, "user_id" Uuid, "actor_id" Uuid, "kind" Text,
         "email_hash" Bytes, "ip" Text, "detail" Json, "created_at" Time,
     );
+    EMAIL_TOKENS => "email_tokens" (
+        "id" Uuid, "user_id" Uuid, "purpose" Text, "token_hash" Bytes, "expires_at" Time,
+        "used_at" Time, "created_at" Time,
+    );
     MAIL_OUTBOX => "mail_outbox" (
         "id" Uuid, "kind" Text, "recipient" Text, "subject" Text, "body_text" Text,
         "body_html" Text, "status" Text, "attempts" Int4, "next_attempt_at" Time,

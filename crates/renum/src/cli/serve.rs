@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::api_log::retention::RetentionConfig;
 use crate::api_log::{self, ApiLogArgs, ApiLogMetrics, ApiLogSink, WriterHandle};
+use crate::app::account::{AccountConfig, AccountService};
 use crate::app::auth::{Auth, AuthConfig};
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
@@ -73,6 +74,25 @@ pub struct ServeArgs {
     /// 30 s) for sources its user has no live session from.
     #[arg(long, env = "RENUM_SIGNIN_FAILURES_PER_ACCOUNT", default_value_t = 100)]
     pub signin_failures_per_account: usize,
+    /// Password reset requests per minute per client IP (bursts of --password-reset-burst).
+    #[arg(long, env = "RENUM_PASSWORD_RESET_PER_MINUTE", default_value_t = 5)]
+    pub password_reset_per_minute: u32,
+    #[arg(long, env = "RENUM_PASSWORD_RESET_BURST", default_value_t = 5)]
+    pub password_reset_burst: u32,
+    /// Password reset requests per hour per email address, whether or not an account uses it
+    /// (bursts of --password-reset-per-email-burst).
+    #[arg(
+        long,
+        env = "RENUM_PASSWORD_RESET_PER_EMAIL_PER_HOUR",
+        default_value_t = 3
+    )]
+    pub password_reset_per_email_per_hour: u32,
+    #[arg(
+        long,
+        env = "RENUM_PASSWORD_RESET_PER_EMAIL_BURST",
+        default_value_t = 3
+    )]
+    pub password_reset_per_email_burst: u32,
     /// Password hashes (argon2id, 19 MiB each) computed at once; default one per core.
     #[arg(long, env = "RENUM_PASSWORD_HASH_WORKERS")]
     pub password_hash_workers: Option<usize>,
@@ -119,6 +139,19 @@ impl ServeArgs {
     }
 }
 
+impl ServeArgs {
+    pub fn account_config(&self) -> AccountConfig {
+        AccountConfig {
+            links: self.mail.links(),
+            reset_per_ip_per_minute: self.password_reset_per_minute,
+            reset_per_ip_burst: self.password_reset_burst,
+            reset_per_email_per_hour: self.password_reset_per_email_per_hour,
+            reset_per_email_burst: self.password_reset_per_email_burst,
+            ..AccountConfig::default()
+        }
+    }
+}
+
 /// The tasks that run beside the HTTP server: the API log writer and the daily retention.
 pub struct Background {
     /// Where the worker records its outbound publisher calls.
@@ -161,8 +194,15 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
             .clips
             .service(master_key.clone(), Some(logs.clone()), outbound)?
     };
+    let auth = Arc::new(Auth::new(db.clone(), args.auth_config()));
+    let account = Arc::new(AccountService::new(
+        db.clone(),
+        auth.hasher().clone(),
+        args.account_config(),
+    ));
     let state = AppState {
-        auth: Arc::new(Auth::new(db.clone(), args.auth_config())),
+        auth,
+        account,
         db,
         master_key,
         logs: logs.clone(),

@@ -27,6 +27,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::api_log::ApiLogSink;
+use crate::app::account::AccountService;
 use crate::app::auth::Auth;
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
@@ -42,6 +43,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct AppState {
     pub db: Db,
     pub auth: Arc<Auth>,
+    /// Password reset and change, email verification: the account's credentials by mail.
+    pub account: Arc<AccountService>,
     pub master_key: MasterKey,
     pub logs: ApiLogSink,
     /// The clip pipeline (OpusClip client, webhook secrets, poll settings).
@@ -64,7 +67,13 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(routes::auth::signin))
         .route("/auth/signout", post(routes::auth::signout))
         .route("/auth/signout-all", post(routes::auth::signout_all))
+        .route("/auth/password-reset", post(routes::account::request_reset))
+        .route(
+            "/auth/password-reset/confirm",
+            post(routes::account::confirm_reset),
+        )
         .route("/me", get(routes::me::me))
+        .route("/me/password", post(routes::account::change_password))
         .route(
             "/organization",
             get(routes::organization::get)

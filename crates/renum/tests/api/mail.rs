@@ -35,6 +35,26 @@ pub fn config() -> SenderConfig {
     }
 }
 
+/// A sender running rounds every 20 ms for as long as it is kept (the flows' tests).
+pub struct Pump(tokio::task::JoinHandle<()>);
+
+impl Pump {
+    pub fn start(db: &Db, sink: &SmtpSink) -> Pump {
+        let sender = sender(db, sink, config());
+        Pump(tokio::spawn(async move {
+            let _ = sender
+                .run(Duration::from_millis(20), std::future::pending())
+                .await;
+        }))
+    }
+}
+
+impl Drop for Pump {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A sender delivering to `sink`.
 pub fn sender(db: &Db, sink: &SmtpSink, config: SenderConfig) -> MailSender {
     MailSender::new(db.clone(), &sink.url, "renum <noreply@renum.test>", config).unwrap()

@@ -16,6 +16,7 @@ mod openapi;
 mod opusclip;
 mod organization;
 mod outbound;
+mod password;
 mod posts;
 mod smtp;
 mod statements;
