@@ -19,7 +19,7 @@ CREATE TABLE email_tokens (
 -- A new link supersedes the user's older ones (`email_tokens.SUPERSEDE`); the cascade from users.
 CREATE INDEX email_tokens_user_id_idx ON email_tokens (user_id);
 
-COMMENT ON TABLE email_tokens IS $$Single-use tokens mailed to a user (migration `20261206100001_email_tokens`): password reset links (valid an hour) and email verification links. Only the SHA-256 of a token is stored. A token is spent by the statement that checks it (`email_tokens.CONSUME` sets `used_at` only while it is unused and unexpired), so it works once even under concurrent use; a new link supersedes the user's older unused ones of the same purpose (`email_tokens.SUPERSEDE`).$$;
+COMMENT ON TABLE email_tokens IS $$Single-use tokens mailed to a user (migration `20261206400001_email_tokens`): password reset links (valid an hour) and email verification links. Only the SHA-256 of a token is stored. A token is spent by the statement that checks it (`email_tokens.CONSUME` sets `used_at` only while it is unused and unexpired), so it works once even under concurrent use; a new link supersedes the user's older unused ones of the same purpose (`email_tokens.SUPERSEDE`).$$;
 COMMENT ON COLUMN email_tokens.id IS $$UUIDv7, primary key$$;
 COMMENT ON COLUMN email_tokens.user_id IS $$The user the link was mailed to$$;
 COMMENT ON COLUMN email_tokens.purpose IS $$`password_reset` or `email_verification`: a token works only for its own purpose$$;

@@ -30,7 +30,7 @@ CREATE TABLE mail_outbox (
 -- The sender's claim: pending messages by when they are due.
 CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE status = 'pending';
 
-COMMENT ON TABLE mail_outbox IS $$The mail outbox (migration `20261206100000_mail_outbox`): each message renum sends, written in the transaction of the action that causes it (a password reset request, a signup). The sender claims due rows (`mail_outbox.CLAIM`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) under a lease, delivers over SMTP and records the outcome fenced by its own id.
+COMMENT ON TABLE mail_outbox IS $$The mail outbox (migration `20261206400000_mail_outbox`): each message renum sends, written in the transaction of the action that causes it (a password reset request, a signup). The sender claims due rows (`mail_outbox.CLAIM`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) under a lease, delivers over SMTP and records the outcome fenced by its own id.
 
 Delivery is at least once: a sender killed after the SMTP server accepted a message but before `mail_outbox.SENT` leaves the row claimed; when the lease runs out another sender delivers it again, with the same `Message-ID` (the row id) and `attempts` counting both. The bodies hold single-use links, so they are cleared once the message is sent or given up (docs/SECURITY.md). No foreign keys: the purge of an organization must not wait on its mail.$$;
 COMMENT ON COLUMN mail_outbox.id IS $$UUIDv7, primary key; also the message's `Message-ID` (`<id@renum>`), so a redelivery after a crash is recognisably the same message$$;
