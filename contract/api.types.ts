@@ -323,6 +323,7 @@ export type UserId = string
 export type UserWithOrganization = {
   created_at: Timestamp
   email: string
+  email_verified_at?: null | Timestamp
   full_name: string
   id: UserId
   last_login_at?: null | Timestamp
@@ -334,6 +335,11 @@ export type UserWithOrganization = {
   organization_slug: string
   role: Role
   updated_at: Timestamp
+}
+
+export type VerifyEmail = {
+  /** The token of the mailed link (after `#token=`). */
+  token: string
 }
 
 export type Video = {

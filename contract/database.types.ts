@@ -371,6 +371,7 @@ export type Database = {
           deleted_at: string | null
           email: string
           email_domain: string | null
+          email_verified_at: string | null
           full_name: string
           id: string
           last_login_at: string | null
@@ -384,6 +385,7 @@ export type Database = {
           deleted_at?: string | null
           email?: string
           email_domain?: string | null
+          email_verified_at?: string | null
           full_name?: string
           id?: string
           last_login_at?: string | null
@@ -593,6 +595,7 @@ export type UserWithOrganization = {
   last_login_at: UsersRow["last_login_at"]
   created_at: UsersRow["created_at"]
   updated_at: UsersRow["updated_at"]
+  email_verified_at: UsersRow["email_verified_at"]
   organization_name: OrganizationsRow["name"]
   organization_slug: OrganizationsRow["slug"]
   organization_plan: OrganizationsRow["plan"]

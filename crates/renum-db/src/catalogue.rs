@@ -54,7 +54,7 @@ macro_rules! organization_columns {
 macro_rules! user_columns {
     () => {
         "id, organization_id, email, password_hash, full_name, role, last_login_at, created_at, updated_at, deleted_at, \
-         email_domain"
+         email_domain, email_verified_at"
     };
 }
 macro_rules! session_columns {
@@ -182,13 +182,19 @@ catalogue! {
             "UPDATE users SET last_login_at = $3 \
              WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
         ];
+        // The verification link was followed (once: a verified address stays verified).
+        SET_EMAIL_VERIFIED => [
+            "UPDATE users SET email_verified_at = $3, updated_at = $3 \
+             WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL \
+             AND email_verified_at IS NULL"
+        ];
         SOFT_DELETE => [
             "UPDATE users SET deleted_at = $3, updated_at = $3 \
              WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
         ];
         WITH_ORGANIZATION => [
             "SELECT u.id, u.organization_id, u.email, u.full_name, u.role, u.last_login_at, \
-             u.created_at, u.updated_at, o.name AS organization_name, \
+             u.created_at, u.updated_at, u.email_verified_at, o.name AS organization_name, \
              o.slug AS organization_slug, o.plan AS organization_plan, \
              o.opusclip_api_key_ciphertext IS NOT NULL AS organization_has_opusclip_key, \
              o.created_at AS organization_created_at \

@@ -27,8 +27,9 @@ CREATE TABLE mail_outbox (
     CONSTRAINT mail_outbox_sent_at_check CHECK ((status = 'sent') = (sent_at IS NOT NULL)),
     CONSTRAINT mail_outbox_claim_check CHECK ((claimed_by IS NULL) = (claimed_until IS NULL))
 );
--- The sender's claim: pending messages by when they are due.
-CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE status = 'pending';
+-- The sender's claim: pending messages by when they are due. Led by status (constant here)
+-- for SQLite's sake, where the same index must plan `mail_outbox.LIST_PENDING` as a SEARCH.
+CREATE INDEX mail_outbox_due_idx ON mail_outbox (status, next_attempt_at) WHERE status = 'pending';
 
 COMMENT ON TABLE mail_outbox IS $$The mail outbox (migration `20261206400000_mail_outbox`): each message renum sends, written in the transaction of the action that causes it (a password reset request, a signup). The sender claims due rows (`mail_outbox.CLAIM`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite) under a lease, delivers over SMTP and records the outcome fenced by its own id.
 

@@ -77,7 +77,7 @@ copy_tables! {
     USERS => "users" (
         "id" Uuid, "organization_id" Uuid, "email" Text, "password_hash" Text,
         "full_name" Text, "role" Text, "last_login_at" Time, "created_at" Time,
-        "updated_at" Time, "deleted_at" Time, "email_domain" Text,
+        "updated_at" Time, "deleted_at" Time, "email_domain" Text, "email_verified_at" Time,
     );
     SESSIONS => "sessions" (
         "id" Uuid, "user_id" Uuid, "token_hash" Bytes, "expires_at" Time, "last_seen_at" Time,

@@ -23,7 +23,10 @@ use super::auth::{Caller, ClientMeta};
 use super::passwords::{self, Hasher};
 use super::throttle::{IpLimiter, KeyLimiter};
 use super::{AppError, tokens, validate};
-use crate::mail::{Links, PASSWORD_RESET, Template};
+use crate::mail::{EMAIL_VERIFICATION, Links, PASSWORD_RESET, Template};
+
+/// How long an email verification link works.
+pub const VERIFICATION_LIFETIME: Duration = Duration::from_secs(48 * 3600);
 
 #[derive(Clone, Debug)]
 pub struct AccountConfig {
@@ -68,6 +71,7 @@ pub struct AccountService {
     reset_email: KeyLimiter<Vec<u8>>,
     confirm_ip: IpLimiter,
     change_user: KeyLimiter<UserId>,
+    resend_user: KeyLimiter<UserId>,
 }
 
 impl AccountService {
@@ -84,6 +88,7 @@ impl AccountService {
                 config.confirm_per_ip_burst,
             ),
             change_user: KeyLimiter::per_hour(20, 10),
+            resend_user: KeyLimiter::per_hour(3, 3),
             db,
             hasher,
             config,
@@ -218,6 +223,50 @@ impl AccountService {
     }
 }
 
+impl AccountService {
+    /// `POST /v1/auth/verify-email`: spends the token and marks the address verified. A used,
+    /// superseded, expired or unknown token is refused with one answer.
+    pub async fn verify_email(&self, token: &str, meta: &ClientMeta) -> Result<(), AppError> {
+        if let Some(ip) = meta.ip {
+            self.confirm_ip.check(ip)?;
+        }
+        if !tokens::well_formed(token) {
+            return Err(invalid_token());
+        }
+        let now = Timestamp::now();
+        let mut tx = self.db.begin().await?;
+        let owner = tx
+            .email_tokens()
+            .consume(&tokens::hash(token), TokenPurpose::EmailVerification, now)
+            .await?
+            .ok_or_else(invalid_token)?;
+        // The token is a bearer credential for this one user, like a session token.
+        let scope = OrgScope::trusted(owner.organization_id);
+        tx.users(&scope)
+            .set_email_verified(owner.user_id, now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `POST /v1/me/verification-email`: a new link (the older ones stop working); 409
+    /// `already_verified` when there is nothing to verify. Throttled per user.
+    pub async fn resend_verification(&self, caller: &Caller) -> Result<(), AppError> {
+        self.resend_user.check(&caller.user_id)?;
+        let mut tx = self.db.begin().await?;
+        let user = tx.users(&caller.scope).get(caller.user_id).await?;
+        if user.email_verified_at.is_some() {
+            return Err(AppError::conflict(
+                "already_verified",
+                "the email address is already verified",
+            ));
+        }
+        mail_verification_link(&mut tx, &user, &self.config.links).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Where a mailed token's link opens: the web app's page for it.
 pub struct Link<'a> {
     pub links: &'a Links,
@@ -249,6 +298,46 @@ pub async fn mail_token(
     let link = link.links.to(link.page, &token);
     let mail = template.render(&user.email, &[("name", &user.full_name), ("link", &link)]);
     tx.mail_outbox().enqueue(&mail).await?;
+    Ok(())
+}
+
+/// The verification link of `user`'s address (signup, resend), in the caller's transaction.
+pub async fn mail_verification_link(
+    tx: &mut Tx,
+    user: &UserRow,
+    links: &Links,
+) -> Result<(), AppError> {
+    let link = Link {
+        links,
+        page: "verify-email",
+    };
+    mail_token(
+        tx,
+        user,
+        TokenPurpose::EmailVerification,
+        VERIFICATION_LIFETIME,
+        &EMAIL_VERIFICATION,
+        link,
+    )
+    .await
+}
+
+/// Refuses a caller whose address is not verified yet (inviting members, setting the
+/// OpusClip key): 403 `email_not_verified`.
+pub async fn require_verified(db: &Db, caller: &Caller) -> Result<(), AppError> {
+    let user = db
+        .conn()
+        .await?
+        .users(&caller.scope)
+        .get(caller.user_id)
+        .await?;
+    if user.email_verified_at.is_none() {
+        return Err(AppError::Denied {
+            code: "email_not_verified",
+            message: "verify your email address first: follow the link mailed to it \
+                      (POST /v1/me/verification-email sends a new one)",
+        });
+    }
     Ok(())
 }
 

@@ -134,6 +134,7 @@ impl ServeArgs {
             },
             hash_workers: self.password_hash_workers,
             hash_queue: self.password_hash_queue,
+            links: self.mail.links(),
             ..AuthConfig::default()
         }
     }

@@ -74,6 +74,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/me", get(routes::me::me))
         .route("/me/password", post(routes::account::change_password))
+        .route("/auth/verify-email", post(routes::account::verify_email))
+        .route(
+            "/me/verification-email",
+            post(routes::account::resend_verification),
+        )
         .route(
             "/organization",
             get(routes::organization::get)

@@ -33,6 +33,8 @@ use super::routes;
         routes::account::request_reset,
         routes::account::confirm_reset,
         routes::account::change_password,
+        routes::account::verify_email,
+        routes::account::resend_verification,
         routes::organization::get,
         routes::organization::update,
         routes::organization::delete,

@@ -20,5 +20,6 @@ mod password;
 mod posts;
 mod smtp;
 mod statements;
+mod verification;
 mod videos;
 mod worker;

@@ -1,5 +1,6 @@
 //! The account's credentials by mail: `/v1/auth/password-reset` (request, confirm) and
-//! `/v1/me/password` (change).
+//! `/v1/me/password` (change); `/v1/auth/verify-email` and `/v1/me/verification-email`
+//! (email verification).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -36,6 +37,13 @@ pub struct PasswordChange {
     /// 8 to 128 characters, not one of the most common passwords.
     #[schema(min_length = 8, max_length = 128)]
     new_password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyEmail {
+    /// The token of the mailed link (after `#token=`).
+    token: String,
 }
 
 /// The answer to a request whose outcome is not disclosed.
@@ -96,4 +104,35 @@ pub async fn change_password(
         .change_password(&caller, req.current_password, req.new_password, &meta)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks the account's email address verified with the mailed link's token.
+#[utoipa::path(post, path = "/v1/auth/verify-email", operation_id = "verifyEmail", tag = "auth",
+    request_body = VerifyEmail,
+    responses((status = 204), (status = 400, description = "invalid_token: unknown, used, superseded or expired", body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    meta: ClientMeta,
+    ApiJson(JsonObject(req)): ApiJson<JsonObject<VerifyEmail>>,
+) -> Result<StatusCode, ApiError> {
+    state.account.verify_email(&req.token, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mails a new verification link to the caller's address (the older ones stop working).
+#[utoipa::path(post, path = "/v1/me/verification-email", operation_id = "resendVerificationEmail", tag = "auth", security(("bearer" = [])),
+    responses((status = 202, body = Accepted), (status = 401, body = ErrorBody),
+              (status = 409, description = "already_verified", body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<(StatusCode, axum::Json<Accepted>), ApiError> {
+    state.account.resend_verification(&caller).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(Accepted {
+            message: "a new verification link is on its way",
+        }),
+    ))
 }
