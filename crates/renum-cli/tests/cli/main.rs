@@ -21,4 +21,9 @@ mod purge;
 mod schema_docs;
 mod seed;
 mod shutdown;
+// The loopback SMTP server of the API tests, shared rather than copied; those tests use all
+// of it, this crate only what a process-level test needs.
+#[allow(dead_code)]
+#[path = "../../../renum/tests/api/smtp.rs"]
+mod smtp;
 mod types;
