@@ -4,6 +4,11 @@
 // matches the document (`renum types api --check`). A property the document does not list
 // as required is optional; a nullable one is `| null`.
 
+/** The answer to a request whose outcome is not disclosed. */
+export type Accepted = {
+  message: string
+}
+
 export type AddMemberRequest = {
   /** An email address, at most 254 bytes once trimmed. */
   email: string
@@ -225,6 +230,24 @@ export type Page_User = Page<User>
 
 export type Page_Video = Page<Video>
 
+export type PasswordChange = {
+  current_password: string
+  /** 8 to 128 characters, not one of the most common passwords. */
+  new_password: string
+}
+
+export type PasswordResetConfirm = {
+  /** 8 to 128 characters, not one of the most common passwords. */
+  new_password: string
+  /** The token of the mailed link (after `#token=`). */
+  token: string
+}
+
+export type PasswordResetRequest = {
+  /** The account's email address. */
+  email: string
+}
+
 export type Plan = "free" | "starter" | "pro"
 
 export type Platform = "instagram" | "tiktok" | "facebook" | "youtube" | "linkedin" | "x"
@@ -341,6 +364,7 @@ export type UserId = string
 export type UserWithOrganization = {
   created_at: Timestamp
   email: string
+  email_verified_at?: null | Timestamp
   full_name: string
   id: UserId
   last_login_at?: null | Timestamp
@@ -352,6 +376,11 @@ export type UserWithOrganization = {
   organization_slug: string
   role: Role
   updated_at: Timestamp
+}
+
+export type VerifyEmail = {
+  /** The token of the mailed link (after `#token=`). */
+  token: string
 }
 
 export type Video = {

@@ -2,9 +2,9 @@
 // Do not edit by hand: change the migrations, then run
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
-// Secret columns (password and token hashes, the API key ciphertext) are left out; a table
-// that cannot be inserted without one (users, sessions) has `Insert: never`: the API creates
-// those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
+// Secret columns (password and token hashes, the API key ciphertext, mail bodies) are left
+// out; a table that cannot be inserted without one (users, sessions, email_tokens,
+// mail_outbox) has `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string
@@ -161,6 +161,66 @@ export type Database = {
           },
         ]
       }
+      email_tokens: {
+        Row: {
+          created_at: string
+          expires_at: string
+          id: string
+          purpose: Database["public"]["Enums"]["email_tokens_purpose"]
+          used_at: string | null
+          user_id: string
+        }
+        Insert: never
+        Update: {
+          created_at?: string
+          expires_at?: string
+          id?: string
+          purpose?: Database["public"]["Enums"]["email_tokens_purpose"]
+          used_at?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "email_tokens_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      mail_outbox: {
+        Row: {
+          attempts: number
+          claimed_by: string | null
+          claimed_until: string | null
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["mail_outbox_kind"]
+          last_error: string | null
+          next_attempt_at: string
+          recipient: string
+          sent_at: string | null
+          status: Database["public"]["Enums"]["mail_outbox_status"]
+          subject: string
+        }
+        Insert: never
+        Update: {
+          attempts?: number
+          claimed_by?: string | null
+          claimed_until?: string | null
+          created_at?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["mail_outbox_kind"]
+          last_error?: string | null
+          next_attempt_at?: string
+          recipient?: string
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["mail_outbox_status"]
+          subject?: string
+        }
+        Relationships: []
+      }
       organizations: {
         Row: {
           created_at: string
@@ -311,6 +371,7 @@ export type Database = {
           deleted_at: string | null
           email: string
           email_domain: string | null
+          email_verified_at: string | null
           full_name: string
           id: string
           last_login_at: string | null
@@ -324,6 +385,7 @@ export type Database = {
           deleted_at?: string | null
           email?: string
           email_domain?: string | null
+          email_verified_at?: string | null
           full_name?: string
           id?: string
           last_login_at?: string | null
@@ -447,6 +509,9 @@ export type Database = {
       api_logs_method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
       auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
       clip_projects_status: "processing" | "completed" | "failed"
+      email_tokens_purpose: "password_reset" | "email_verification"
+      mail_outbox_kind: "password_reset" | "email_verification"
+      mail_outbox_status: "pending" | "sent" | "failed"
       organizations_plan: "free" | "starter" | "pro"
       posts_platform: "instagram" | "tiktok" | "facebook" | "youtube" | "linkedin" | "x"
       posts_status: "draft" | "scheduled" | "publishing" | "published" | "failed" | "cancelled"
@@ -476,6 +541,9 @@ export const Constants = {
       api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
       auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
       clip_projects_status: ["processing", "completed", "failed"],
+      email_tokens_purpose: ["password_reset", "email_verification"],
+      mail_outbox_kind: ["password_reset", "email_verification"],
+      mail_outbox_status: ["pending", "sent", "failed"],
       organizations_plan: ["free", "starter", "pro"],
       posts_platform: ["instagram", "tiktok", "facebook", "youtube", "linkedin", "x"],
       posts_status: ["draft", "scheduled", "publishing", "published", "failed", "cancelled"],
@@ -495,6 +563,12 @@ export type AuthEventsUpdate = TablesUpdate<"auth_events">
 export type ClipProjectsRow = Tables<"clip_projects">
 export type ClipProjectsInsert = TablesInsert<"clip_projects">
 export type ClipProjectsUpdate = TablesUpdate<"clip_projects">
+export type EmailTokensRow = Tables<"email_tokens">
+// No EmailTokensInsert: a row of email_tokens needs a secret column; the API creates them.
+export type EmailTokensUpdate = TablesUpdate<"email_tokens">
+export type MailOutboxRow = Tables<"mail_outbox">
+// No MailOutboxInsert: a row of mail_outbox needs a secret column; the API creates them.
+export type MailOutboxUpdate = TablesUpdate<"mail_outbox">
 export type OrganizationsRow = Tables<"organizations">
 export type OrganizationsInsert = TablesInsert<"organizations">
 export type OrganizationsUpdate = TablesUpdate<"organizations">
@@ -521,6 +595,7 @@ export type UserWithOrganization = {
   last_login_at: UsersRow["last_login_at"]
   created_at: UsersRow["created_at"]
   updated_at: UsersRow["updated_at"]
+  email_verified_at: UsersRow["email_verified_at"]
   organization_name: OrganizationsRow["name"]
   organization_slug: OrganizationsRow["slug"]
   organization_plan: OrganizationsRow["plan"]

@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 use renum::cli::{serve, worker};
 use renum::config::DatabaseArgs;
 use renum_ops::cli::{
-    backfill, backup, bench, copy, doctor, key, logs, migrate, opusclip_sim, purge_deleted, schema,
-    seed, types,
+    backfill, backup, bench, copy, doctor, key, logs, mail, migrate, opusclip_sim, purge_deleted,
+    schema, seed, types,
 };
 
 #[derive(Parser, Debug)]
@@ -54,8 +54,10 @@ pub enum Command {
     Types(types::TypesArgs),
     /// Generate or check docs/schema.md from a live PostgreSQL database.
     Schema(schema::SchemaArgs),
-    /// Run the publishing scheduler alone (`serve` runs one too).
+    /// Run the publishing scheduler, the clip poller and the mail sender alone (`serve` runs them too).
     Worker(worker::WorkerCmdArgs),
+    /// The mail outbox (`mail outbox`: messages not sent yet, with their links).
+    Mail(mail::MailArgs),
     /// Generate secrets (`key generate`: a RENUM_MASTER_KEY).
     Key(key::KeyArgs),
 }
@@ -78,6 +80,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(&cli.db, args).await,
         Command::Worker(args) => worker::run(&cli.db, args).await,
         Command::OpusclipSim(args) => opusclip_sim::run(args).await,
+        Command::Mail(args) => mail::run(&cli.db, args).await,
         Command::Key(args) => key::run(args),
     }
 }

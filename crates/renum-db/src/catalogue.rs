@@ -54,7 +54,7 @@ macro_rules! organization_columns {
 macro_rules! user_columns {
     () => {
         "id, organization_id, email, password_hash, full_name, role, last_login_at, created_at, updated_at, deleted_at, \
-         email_domain"
+         email_domain, email_verified_at"
     };
 }
 macro_rules! session_columns {
@@ -96,6 +96,12 @@ macro_rules! post_with_video_columns {
 macro_rules! auth_event_columns {
     () => {
         "id, organization_id, user_id, actor_id, kind, ip, detail, created_at"
+    };
+}
+macro_rules! mail_columns {
+    () => {
+        "id, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, \
+         claimed_by, claimed_until, last_error, sent_at, created_at"
     };
 }
 macro_rules! api_log_columns {
@@ -181,13 +187,19 @@ catalogue! {
             "UPDATE users SET last_login_at = $3 \
              WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
         ];
+        // The verification link was followed (once: a verified address stays verified).
+        SET_EMAIL_VERIFIED => [
+            "UPDATE users SET email_verified_at = $3, updated_at = $3 \
+             WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL \
+             AND email_verified_at IS NULL"
+        ];
         SOFT_DELETE => [
             "UPDATE users SET deleted_at = $3, updated_at = $3 \
              WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL"
         ];
         WITH_ORGANIZATION => [
             "SELECT u.id, u.organization_id, u.email, u.full_name, u.role, u.last_login_at, \
-             u.created_at, u.updated_at, o.name AS organization_name, \
+             u.created_at, u.updated_at, u.email_verified_at, o.name AS organization_name, \
              o.slug AS organization_slug, o.plan AS organization_plan, \
              o.opusclip_api_key_ciphertext IS NOT NULL AS organization_has_opusclip_key, \
              o.created_at AS organization_created_at \
@@ -204,6 +216,12 @@ catalogue! {
         )];
     }
     sessions {
+        // A password change signs the account out everywhere but where it was changed.
+        // ($1 user, $2 the session kept, $3 now.)
+        REVOKE_OTHERS_FOR_USER => [
+            "UPDATE sessions SET revoked_at = $3 \
+             WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL"
+        ];
         INSERT => [concat!(
             "INSERT INTO sessions (id, user_id, token_hash, expires_at, ip, user_agent) ",
             "VALUES ($1, $2, $3, $4, $5, $6) RETURNING ", session_columns!()
@@ -570,6 +588,82 @@ catalogue! {
              locked_by = NULL, locked_until = NULL, updated_at = $5 \
              WHERE organization_id = $1 AND id = $2 AND status = 'publishing' AND locked_by = $3"
         ];
+    }
+    email_tokens {
+        INSERT => [
+            "INSERT INTO email_tokens (id, user_id, purpose, token_hash, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)"
+        ];
+        // A new link supersedes the user's unused ones of the same purpose (on
+        // email_tokens_user_id_idx). ($1 user, $2 purpose, $3 now.)
+        SUPERSEDE => [
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
+        ];
+        // Checks and spends a token in one statement (email_tokens_token_hash_key), so it
+        // works once even under concurrent use: unused, unexpired, of this purpose, its user
+        // and organization live. Returns whose it is. ($1 hash, $2 purpose, $3 now.)
+        CONSUME => [
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+             AND EXISTS (SELECT 1 FROM users u JOIN organizations o ON o.id = u.organization_id \
+             WHERE u.id = email_tokens.user_id AND u.deleted_at IS NULL AND o.deleted_at IS NULL) \
+             RETURNING user_id, \
+             (SELECT u.organization_id FROM users u WHERE u.id = email_tokens.user_id) AS organization_id"
+        ];
+    }
+    mail_outbox {
+        // Written in the transaction of the action that causes the message; due at once.
+        INSERT => [
+            "INSERT INTO mail_outbox (id, kind, recipient, subject, body_text, body_html) \
+             VALUES ($1, $2, $3, $4, $5, $6)"
+        ];
+        // The sender's claim: due pending messages whose lease (if any) ran out, on
+        // mail_outbox_due_idx, claimed by $3 until $4 with attempts + 1 (an attempt counts
+        // when it starts, so one cut short by a crash is recorded). $1 now, $2 batch.
+        // PostgreSQL skips rows another sender holds; SQLite runs it under BEGIN IMMEDIATE.
+        CLAIM => [
+            pg: concat!(
+                "WITH due AS (SELECT id FROM mail_outbox WHERE status = 'pending' ",
+                "AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) ",
+                "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) ",
+                "UPDATE mail_outbox SET claimed_by = $3, claimed_until = $4, ",
+                "attempts = mail_outbox.attempts + 1 FROM due WHERE mail_outbox.id = due.id RETURNING ",
+                "mail_outbox.id, mail_outbox.kind, mail_outbox.recipient, mail_outbox.subject, ",
+                "mail_outbox.body_text, mail_outbox.body_html, mail_outbox.status, ",
+                "mail_outbox.attempts, mail_outbox.next_attempt_at, mail_outbox.claimed_by, ",
+                "mail_outbox.claimed_until, mail_outbox.last_error, mail_outbox.sent_at, ",
+                "mail_outbox.created_at"
+            ),
+            sqlite: concat!(
+                "UPDATE mail_outbox SET claimed_by = $3, claimed_until = $4, attempts = attempts + 1 ",
+                "WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' ",
+                "AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) ",
+                "ORDER BY next_attempt_at LIMIT $2) RETURNING ", mail_columns!()
+            )
+        ];
+        // Outcomes bind ($1 message, $2 sender): a sender whose lease was taken over changes
+        // nothing. Sent and given-up messages lose their bodies (they hold live links).
+        SENT => [
+            "UPDATE mail_outbox SET status = 'sent', sent_at = $3, body_text = '', body_html = '', \
+             last_error = NULL, claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        RETRY => [
+            "UPDATE mail_outbox SET next_attempt_at = $3, last_error = $4, \
+             claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        FAILED => [
+            "UPDATE mail_outbox SET status = 'failed', last_error = $3, body_text = '', \
+             body_html = '', claimed_by = NULL, claimed_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'pending'"
+        ];
+        // `renum mail outbox`: what is waiting, oldest due first (on mail_outbox_due_idx).
+        LIST_PENDING => [concat!(
+            "SELECT ", mail_columns!(), " FROM mail_outbox WHERE status = 'pending' ",
+            "ORDER BY next_attempt_at LIMIT $1"
+        )];
     }
     purge {
         // Organizations soft-deleted before $1, oldest first.

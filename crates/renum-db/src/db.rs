@@ -371,6 +371,14 @@ pub trait Access {
     fn clip_poller(&mut self) -> repo::ClipPoller<'_> {
         repo::ClipPoller::new(self.executor())
     }
+    /// Single-use tokens mailed to a user (password reset, email verification).
+    fn email_tokens(&mut self) -> repo::EmailTokens<'_> {
+        repo::EmailTokens::new(self.executor())
+    }
+    /// The mail outbox: enqueued in the action's transaction, claimed by the sender.
+    fn mail_outbox(&mut self) -> repo::MailOutbox<'_> {
+        repo::MailOutbox::new(self.executor())
+    }
     fn auth_events(&mut self) -> repo::AuthEvents<'_> {
         repo::AuthEvents::new(self.executor())
     }

@@ -106,6 +106,12 @@ text_enum! {
         OwnershipTransfer = "ownership_transfer", OrganizationDeleted = "organization_deleted",
         OpusclipKeySet = "opusclip_key_set", OpusclipKeyRemoved = "opusclip_key_removed",
     }
+    /// mail_outbox.kind: the template a message was rendered from
+    MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification" }
+    /// email_tokens.purpose: what a mailed token is good for
+    TokenPurpose { PasswordReset = "password_reset", EmailVerification = "email_verification" }
+    /// mail_outbox.status
+    MailStatus { Pending = "pending", Sent = "sent", Failed = "failed" }
     /// api_logs.direction
     Direction { Inbound = "inbound", Outbound = "outbound" }
     /// api_logs.method
@@ -137,6 +143,9 @@ mod tests {
         round_trips(Direction::ALL);
         round_trips(AuthEventKind::ALL);
         round_trips(HttpMethod::ALL);
+        round_trips(MailKind::ALL);
+        round_trips(MailStatus::ALL);
+        round_trips(TokenPurpose::ALL);
     }
 
     #[test]

@@ -76,4 +76,6 @@ id_type! {
     ClipProjectId;
     PostId;
     AuthEventId;
+    MailId;
+    EmailTokenId;
 }

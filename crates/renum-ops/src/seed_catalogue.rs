@@ -49,7 +49,7 @@ bulk_tables! {
     );
     USERS => "users" (
         "id", "organization_id", "email", "password_hash", "full_name", "role",
-        "last_login_at", "created_at", "updated_at", "deleted_at",
+        "last_login_at", "created_at", "updated_at", "deleted_at", "email_verified_at",
     );
     SESSIONS => "sessions" (
         "id", "user_id", "token_hash", "expires_at", "last_seen_at", "revoked_at", "ip",
@@ -74,6 +74,13 @@ bulk_tables! {
     AUTH_EVENTS => "auth_events" (
         "id", "organization_id", "user_id", "actor_id", "kind", "email_hash", "ip", "detail",
         "created_at",
+    );
+    EMAIL_TOKENS => "email_tokens" (
+        "id", "user_id", "purpose", "token_hash", "expires_at", "used_at", "created_at",
+    );
+    MAIL_OUTBOX => "mail_outbox" (
+        "id", "kind", "recipient", "subject", "body_text", "body_html", "status", "attempts",
+        "next_attempt_at", "claimed_by", "claimed_until", "last_error", "sent_at", "created_at",
     );
     // `id` is left to the identity column (PostgreSQL) / rowid (SQLite): rows are loaded in
     // created_at order, so ids follow time as they do in production.
@@ -131,6 +138,8 @@ pub const COUNTS: &[(&str, &str)] = &[
     ("clip_projects", "SELECT count(*) FROM clip_projects"),
     ("posts", "SELECT count(*) FROM posts"),
     ("auth_events", "SELECT count(*) FROM auth_events"),
+    ("email_tokens", "SELECT count(*) FROM email_tokens"),
+    ("mail_outbox", "SELECT count(*) FROM mail_outbox"),
     ("api_logs", "SELECT count(*) FROM api_logs"),
 ];
 

@@ -122,6 +122,18 @@ async fn fill_the_rest(url: &str, db: &Db, owner: (OrganizationId, UserId)) {
         })
         .await
         .unwrap();
+    let mail = renum::mail::PASSWORD_RESET.render("drill@example.com", &[("name", "Drill")]);
+    tx.mail_outbox().enqueue(&mail).await.unwrap();
+    tx.email_tokens()
+        .insert(&renum_db::models::EmailTokenInsert {
+            id: renum_db::ids::EmailTokenId::new(),
+            user_id: owner.1,
+            purpose: renum_db::enums::TokenPurpose::PasswordReset,
+            token_hash: vec![8; 32],
+            expires_at: Timestamp::now(),
+        })
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let backfill = renum(url, &["backfill", "users_email_domain"]).await;
     assert!(backfill.status.success(), "{backfill:?}");

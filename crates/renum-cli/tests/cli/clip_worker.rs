@@ -76,6 +76,14 @@ async fn renum_worker_follows_the_projects_renum_serve_started() {
         "renum serve did not come up"
     );
     let acct = sign_up_ops(&http, &api).await;
+    // As if the verification link had been followed: an unverified owner may not set the key.
+    renum_db::raw!(
+        &t.db,
+        "UPDATE users SET email_verified_at = $1 WHERE email = $2",
+        renum_db::sql_types::Timestamp::now(),
+        "ops@example.com"
+    )
+    .unwrap();
     let token = acct["session"]["token"].as_str().unwrap().to_owned();
     let (status, _) = call(
         &http,

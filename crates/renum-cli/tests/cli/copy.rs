@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use renum::app::crypto::MasterKey;
 use renum_db::testing::TestDb;
-use renum_db::{Db, Engine};
+use renum_db::{Access, Db, Engine};
 use renum_ops::copy::queries::ALL;
 use renum_ops::seed::{DEMO_EMAIL, PASSWORD};
 use serde_json::{Value, json};
@@ -95,12 +95,38 @@ async fn a_sqlite_database_copied_to_postgres_serves_its_accounts_feed_and_opusc
     assert!(put.status().is_success(), "{put:?}");
     let feed_before = get(&client, &base, "/v1/posts", &token).await;
     server.kill().await.unwrap();
+    // A reset link waiting in the outbox travels too, with its token.
+    let mut tx = source.db.begin().await.unwrap();
+    let demo = tx
+        .accounts()
+        .find_by_email(DEMO_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    let links = renum::mail::Links {
+        app_url: "http://app.test".into(),
+    };
+    let link = renum::app::account::Link {
+        links: &links,
+        page: "reset-password",
+    };
+    renum::app::account::mail_token(
+        &mut tx,
+        &demo,
+        renum_db::enums::TokenPurpose::PasswordReset,
+        Duration::from_secs(3600),
+        &renum::mail::PASSWORD_RESET,
+        link,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
 
     let target = TestDb::empty(Engine::Postgres).await;
     let copied = copy(&source.url, &target.url).await;
     assert!(copied.status.success(), "{copied:?}");
     let report = stdout(&copied);
-    assert!(report.contains("checksums of 9 tables match"), "{report}");
+    assert!(report.contains("checksums of 11 tables match"), "{report}");
     assert!(report.contains("doctor: no errors"), "{report}");
     for table in ALL {
         if table.table == "_renum_backfills" {

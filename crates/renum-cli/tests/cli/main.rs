@@ -11,6 +11,7 @@ mod keys;
 #[cfg(feature = "migration-lint")]
 mod lint;
 mod logs;
+mod mail;
 mod migrate;
 mod opusclip_sim;
 mod pg_restart;
@@ -21,4 +22,9 @@ mod schema_docs;
 mod seed;
 mod session_cache;
 mod shutdown;
+// The loopback SMTP server of the API tests, shared rather than copied; those tests use all
+// of it, this crate only what a process-level test needs.
+#[allow(dead_code)]
+#[path = "../../../renum/tests/api/smtp.rs"]
+mod smtp;
 mod types;

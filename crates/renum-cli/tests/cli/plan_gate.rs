@@ -111,6 +111,8 @@ async fn every_catalogue_statement_is_judged_on_seeded_data_and_none_scans_or_wa
             "posts",
             "api_logs",
             "auth_events",
+            "email_tokens",
+            "mail_outbox",
         ] {
             assert!(
                 tables.contains(&table),

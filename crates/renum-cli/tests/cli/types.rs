@@ -75,15 +75,27 @@ async fn the_contract_is_the_same_bytes_from_sqlite_and_postgres_and_is_committe
         assert!(text.contains(expected), "missing {expected:?}");
     }
     assert!(!text.contains("id?: number"), "api_logs.id is settable");
-    // users and sessions cannot be inserted without their secret: not insertable at all.
-    assert_eq!(text.matches("        Insert: never\n").count(), 2, "{text}");
-    for alias in ["UsersInsert =", "SessionsInsert ="] {
+    // users, sessions, email_tokens and mail_outbox cannot be inserted without their
+    // secret: not insertable at all.
+    assert_eq!(text.matches("        Insert: never\n").count(), 4, "{text}");
+    for alias in [
+        "UsersInsert =",
+        "SessionsInsert =",
+        "EmailTokensInsert =",
+        "MailOutboxInsert =",
+    ] {
         assert!(
             !text.contains(alias),
             "{alias} presents itself as insertable"
         );
     }
-    for secret in ["password_hash", "token_hash", "opusclip_api_key_ciphertext"] {
+    for secret in [
+        "password_hash",
+        "token_hash",
+        "opusclip_api_key_ciphertext",
+        "body_text",
+        "body_html",
+    ] {
         assert!(!text.contains(secret), "the secret column {secret} leaked");
     }
 }

@@ -8,6 +8,8 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
+mod email_tokens;
+mod mail_outbox;
 mod organizations;
 mod posts;
 mod sessions;
@@ -17,6 +19,8 @@ mod videos;
 pub use api_logs::{ApiLogInsert, ApiLogRow};
 pub use auth_events::{AuthEventInsert, AuthEventRow, SigninFailure};
 pub use clip_projects::{ClipProjectInsert, ClipProjectRow, ClipProjectUpdate};
+pub use email_tokens::{EmailTokenInsert, TokenOwner};
+pub use mail_outbox::{MailInsert, MailRow};
 pub use organizations::{OrganizationInsert, OrganizationRow, OrganizationUpdate};
 pub use posts::{PostInsert, PostRow, PostUpdate, PostWithVideo, VideoSummary};
 pub use sessions::{SessionAuth, SessionInsert, SessionRow};

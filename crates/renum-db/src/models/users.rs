@@ -22,6 +22,8 @@ pub struct UserRow {
     /// The email's domain (after '@'); null only for rows older than its migration that the
     /// `users_email_domain` backfill has not reached yet.
     pub email_domain: Option<String>,
+    /// When the user followed the verification link; `None`: unverified.
+    pub email_verified_at: Option<Timestamp>,
 }
 
 /// Hand-written so the password hash never reaches a log line.
@@ -66,6 +68,7 @@ pub struct UserWithOrganization {
     pub last_login_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub email_verified_at: Option<Timestamp>,
     pub organization_name: String,
     pub organization_slug: String,
     pub organization_plan: Plan,

@@ -148,6 +148,24 @@ impl<'c> Sessions<'c> {
         found(done)
     }
 
+    /// Revokes every live session of a user but `keep`; returns how many.
+    pub async fn revoke_others_for_user(
+        &mut self,
+        user_id: UserId,
+        keep: SessionId,
+        at: Timestamp,
+    ) -> Result<u64> {
+        Ok(on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::sessions::REVOKE_OTHERS_FOR_USER)
+                .bind(user_id)
+                .bind(keep)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        }))
+    }
+
     /// Revokes every live session of a user; returns how many.
     pub async fn revoke_all_for_user(&mut self, user_id: UserId, at: Timestamp) -> Result<u64> {
         Ok(on_engine!(&mut self.ex, |c, q| {

@@ -87,6 +87,20 @@ impl<'c> Users<'c> {
         row.ok_or(Error::NotFound)
     }
 
+    /// Marks the address verified; false when it already was (or the user is gone).
+    pub async fn set_email_verified(&mut self, id: UserId, at: Timestamp) -> Result<bool> {
+        let done = on_engine!(&mut self.ex, |c, q| {
+            sqlx::query(q::users::SET_EMAIL_VERIFIED)
+                .bind(self.scope.organization_id())
+                .bind(id)
+                .bind(at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
     /// The seed's `updateLastLogin`.
     pub async fn set_last_login(&mut self, id: UserId, at: Timestamp) -> Result<()> {
         let org = self.scope.organization_id();

@@ -10,6 +10,7 @@ mod generated;
 pub mod key;
 pub mod lint;
 pub mod logs;
+pub mod mail;
 pub mod migrate;
 pub mod opusclip_sim;
 pub mod purge_deleted;

@@ -13,6 +13,11 @@ pub mod typescript;
 pub const SECRET_COLUMNS: &[(&str, &str)] = &[
     // A hash of an email is still a key to it (dictionary lookups): server-side only.
     ("auth_events", "email_hash"),
+    // Like a session's: a copy of the hash opens nothing, but it never leaves the server.
+    ("email_tokens", "token_hash"),
+    // A message's bodies hold its single-use link until it is sent.
+    ("mail_outbox", "body_html"),
+    ("mail_outbox", "body_text"),
     ("organizations", "opusclip_api_key_ciphertext"),
     ("sessions", "token_hash"),
     ("users", "password_hash"),

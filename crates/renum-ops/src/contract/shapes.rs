@@ -185,7 +185,7 @@ pub fn rows() -> Vec<ModelShape> {
         }),
         row!(UserRow of users {
             id, organization_id, email, password_hash, full_name, role, last_login_at,
-            created_at, updated_at, deleted_at, email_domain,
+            created_at, updated_at, deleted_at, email_domain, email_verified_at,
         }),
         row!(VideoRow of videos {
             id, organization_id, user_id, title, script, video_raw_url, video_processed_url,
@@ -208,6 +208,7 @@ pub fn composites() -> Vec<ModelShape> {
             last_login_at = users.last_login_at,
             created_at = users.created_at,
             updated_at = users.updated_at,
+            email_verified_at = users.email_verified_at,
             organization_name = organizations.name,
             organization_slug = organizations.slug,
             organization_plan = organizations.plan,

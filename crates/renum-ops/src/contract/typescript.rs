@@ -12,7 +12,7 @@
 //! - A `NOT NULL` JSON column is `NonNullable<Json>`: `Json` includes `null`, which such a
 //!   column refuses.
 //! - A table whose secret column is required on insert (`users.password_hash`,
-//!   `sessions.token_hash`) has `Insert: never` and no `<Table>Insert` alias. Completing the
+//!   `sessions.token_hash`, `mail_outbox.body_text`) has `Insert: never` and no `<Table>Insert` alias. Completing the
 //!   type would publish the secret's column, the one thing [`SECRET_COLUMNS`] keeps out, and
 //!   a front end has no business computing an argon2 hash or a token hash: those rows are
 //!   created by the API (signup, signin, members). Tables whose secret columns are optional
@@ -36,9 +36,9 @@ const HEADER: &str = "\
 // Do not edit by hand: change the migrations, then run
 //   renum migrate up && renum types ts --out contract/database.types.ts
 // CI fails when this file no longer matches the schema (`renum types ts --check`).
-// Secret columns (password and token hashes, the API key ciphertext) are left out; a table
-// that cannot be inserted without one (users, sessions) has `Insert: never`: the API creates
-// those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
+// Secret columns (password and token hashes, the API key ciphertext, mail bodies) are left
+// out; a table that cannot be inserted without one (users, sessions, email_tokens,
+// mail_outbox) has `Insert: never`: the server creates those rows. Columns the database fills (api_logs.id) are `never` in Insert and Update.
 
 export type Json =
   | string

@@ -77,7 +77,7 @@ copy_tables! {
     USERS => "users" (
         "id" Uuid, "organization_id" Uuid, "email" Text, "password_hash" Text,
         "full_name" Text, "role" Text, "last_login_at" Time, "created_at" Time,
-        "updated_at" Time, "deleted_at" Time, "email_domain" Text,
+        "updated_at" Time, "deleted_at" Time, "email_domain" Text, "email_verified_at" Time,
     );
     SESSIONS => "sessions" (
         "id" Uuid, "user_id" Uuid, "token_hash" Bytes, "expires_at" Time, "last_seen_at" Time,
@@ -105,6 +105,16 @@ copy_tables! {
     AUTH_EVENTS => "auth_events" (
         "id" Uuid, "organization_id" Uuid, "user_id" Uuid, "actor_id" Uuid, "kind" Text,
         "email_hash" Bytes, "ip" Text, "detail" Json, "created_at" Time,
+    );
+    EMAIL_TOKENS => "email_tokens" (
+        "id" Uuid, "user_id" Uuid, "purpose" Text, "token_hash" Bytes, "expires_at" Time,
+        "used_at" Time, "created_at" Time,
+    );
+    MAIL_OUTBOX => "mail_outbox" (
+        "id" Uuid, "kind" Text, "recipient" Text, "subject" Text, "body_text" Text,
+        "body_html" Text, "status" Text, "attempts" Int4, "next_attempt_at" Time,
+        "claimed_by" Text, "claimed_until" Time, "last_error" Text, "sent_at" Time,
+        "created_at" Time,
     );
     // `id` is copied as is (COPY writes a GENERATED ALWAYS identity column), then the
     // identity is moved past it (`PG_API_LOGS_IDENTITY`).

@@ -140,7 +140,8 @@ fn er_diagram(schema: &Schema, out: &mut String) {
     out.push_str(
         "```\n\nEach line is a foreign key, labelled with its name (tenant-to-tenant ones are \
          composite on `(organization_id, ...)`); `||` means the key columns are NOT NULL. \
-         `api_logs` and `auth_events` only mention organizations and users, without keys.\n",
+         `api_logs` and `auth_events` only mention organizations and users, without keys; \
+         `mail_outbox` mentions no one.\n",
     );
 }
 

@@ -1,10 +1,13 @@
-//! Row streams for what signing in leaves behind: sessions and the auth_events trail.
+//! Row streams for what signing in leaves behind: sessions and the auth_events trail, and
+//! the account mail: email_tokens and mail_outbox.
 //!
 //! Fixed counts per user, so the totals are known before the load (progress bars, and the
-//! seed's tests): [`SESSIONS_PER_USER`] sessions over the last two months, and
+//! seed's tests): [`SESSIONS_PER_USER`] sessions over the last two months,
 //! [`EVENTS_PER_USER`] events: joining (signup for the owner, member_added for the others),
-//! sign-ins, and one failed sign-in. Each stream has its own PRNG, so these tables do not
-//! reshuffle the others.
+//! sign-ins, and one failed sign-in; and [`MAILS_PER_USER`] mailed links, each a token and
+//! its message: the email verification followed when the user joined (seeded users are
+//! verified) and a password reset, half of them spent. Each stream has its own PRNG, so
+//! these tables do not reshuffle the others.
 
 use std::sync::Arc;
 
@@ -13,11 +16,16 @@ use rand::{Rng, RngExt};
 use sha2::{Digest, Sha256};
 
 use super::rows::Rows;
-use super::value::{DAY, MINUTE, Micros, Value};
+use super::value::{DAY, HOUR, MINUTE, Micros, SECOND, Value};
 use super::world::{self, Org, Stream, User, World, pick, uuid_at};
 
 pub const SESSIONS_PER_USER: u64 = 2;
 pub const EVENTS_PER_USER: u64 = 5;
+pub const MAILS_PER_USER: u64 = 2;
+
+/// How long the mailed links work (the server's lifetimes).
+const VERIFICATION_LIFETIME: Micros = 48 * HOUR;
+const RESET_LIFETIME: Micros = HOUR;
 
 /// How long a session lives (the server's absolute expiry is of this order).
 const SESSION_LIFETIME: Micros = 30 * DAY;
@@ -194,6 +202,119 @@ impl Rows for AuthEvents {
     }
 }
 
+/// The `k`th mailed link of a user: its purpose, when it was mailed, and when it was spent.
+/// The verification link was followed when the user joined (`users.email_verified_at`); a
+/// reset link was followed minutes later, or never.
+fn mailed_link(rng: &mut Xoshiro256PlusPlus, user: &User, end: Micros, k: u64) -> MailedLink {
+    if k == 0 {
+        return MailedLink {
+            purpose: "email_verification",
+            subject: "Confirm your email address for renum",
+            created_at: user.created_at,
+            lifetime: VERIFICATION_LIFETIME,
+            used_at: Some(user.created_at),
+        };
+    }
+    let created_at = between(rng, user.created_at, end);
+    MailedLink {
+        purpose: "password_reset",
+        subject: "Reset your renum password",
+        created_at,
+        lifetime: RESET_LIFETIME,
+        used_at: rng
+            .random_ratio(1, 2)
+            .then(|| created_at + rng.random_range(MINUTE..RESET_LIFETIME)),
+    }
+}
+
+struct MailedLink {
+    purpose: &'static str,
+    subject: &'static str,
+    created_at: Micros,
+    lifetime: Micros,
+    used_at: Option<Micros>,
+}
+
+pub struct EmailTokens(UserRows);
+
+impl EmailTokens {
+    pub fn new(world: Arc<World>, seed: u64) -> Self {
+        EmailTokens(UserRows::new(
+            world,
+            seed,
+            Stream::EmailTokens,
+            MAILS_PER_USER,
+        ))
+    }
+}
+
+impl Rows for EmailTokens {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, k)) = self.0.next() else {
+            return false;
+        };
+        let (world, rng) = (&self.0.world, &mut self.0.rng);
+        let user = &world.orgs[o].users[u];
+        let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
+        let mut token_hash = vec![0u8; 32];
+        rng.fill_bytes(&mut token_hash);
+        row.extend([
+            Value::Uuid(uuid_at(rng, link.created_at)),
+            Value::Uuid(user.id),
+            Value::Str(link.purpose),
+            Value::Bytes(token_hash),
+            Value::Time(link.created_at + link.lifetime),
+            Value::opt_time(link.used_at),
+            Value::Time(link.created_at),
+        ]);
+        true
+    }
+}
+
+/// The messages of the mailed links, all delivered at the first attempt: their bodies were
+/// cleared once sent, as the sender does.
+pub struct MailOutbox(UserRows);
+
+impl MailOutbox {
+    pub fn new(world: Arc<World>, seed: u64) -> Self {
+        MailOutbox(UserRows::new(
+            world,
+            seed,
+            Stream::MailOutbox,
+            MAILS_PER_USER,
+        ))
+    }
+}
+
+impl Rows for MailOutbox {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, k)) = self.0.next() else {
+            return false;
+        };
+        let (world, rng) = (&self.0.world, &mut self.0.rng);
+        let user = &world.orgs[o].users[u];
+        let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
+        let sent_at = link.created_at + rng.random_range(SECOND..30 * SECOND);
+        row.extend([
+            Value::Uuid(uuid_at(rng, link.created_at)),
+            Value::Str(link.purpose),
+            Value::Text(user.email.clone()),
+            Value::Str(link.subject),
+            Value::Str(""),
+            Value::Str(""),
+            Value::Str("sent"),
+            Value::Int(1),
+            Value::Time(link.created_at),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Time(sent_at),
+            Value::Time(link.created_at),
+        ]);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +360,18 @@ mod tests {
         assert_eq!(kinds("signup"), 3);
         assert_eq!(kinds("member_added"), 3 * 3);
         assert_eq!(kinds("signin_failure"), 3 * 4);
+
+        // Each user's two links: the verification, spent when the user joined, and a reset.
+        let tokens = drain(Box::new(EmailTokens::new(world.clone(), 7)));
+        let mails = drain(Box::new(MailOutbox::new(world.clone(), 7)));
+        assert_eq!(tokens.len() as u64, total(&world, MAILS_PER_USER));
+        assert_eq!(mails.len(), tokens.len());
+        let verifications = tokens
+            .iter()
+            .filter(|r| r[2] == Value::Str("email_verification"))
+            .collect::<Vec<_>>();
+        assert_eq!(verifications.len(), 3 * 4);
+        assert!(verifications.iter().all(|r| r[5] == r[6]));
+        assert!(mails.iter().all(|r| r[6] == Value::Str("sent")));
     }
 }

@@ -169,6 +169,16 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
             accounts::total(&world, accounts::EVENTS_PER_USER),
             Box::new(accounts::AuthEvents::new(world.clone(), options.seed)),
         ),
+        (
+            seed_catalogue::EMAIL_TOKENS,
+            accounts::total(&world, accounts::MAILS_PER_USER),
+            Box::new(accounts::EmailTokens::new(world.clone(), options.seed)),
+        ),
+        (
+            seed_catalogue::MAIL_OUTBOX,
+            accounts::total(&world, accounts::MAILS_PER_USER),
+            Box::new(accounts::MailOutbox::new(world.clone(), options.seed)),
+        ),
     ];
     let logs = seed_catalogue::API_LOGS;
     let [early_logs, late_logs] = rows::ApiLogs::halves(&world, options.seed, sizes.api_logs);

@@ -108,6 +108,8 @@ impl Rows for Users {
             Value::Time(user.created_at),
             Value::Time(user.deleted_at.unwrap_or(user.created_at)),
             Value::opt_time(user.deleted_at),
+            // Seeded accounts verified their address when they signed up.
+            Value::Time(user.created_at),
         ]);
         true
     }

@@ -29,6 +29,8 @@ pub enum Stream {
     ApiLogs = 4,
     Sessions = 5,
     AuthEvents = 6,
+    EmailTokens = 7,
+    MailOutbox = 8,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> Xoshiro256PlusPlus {

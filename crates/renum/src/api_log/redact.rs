@@ -78,7 +78,7 @@ impl Default for RedactionPolicy {
             key_action: KeyAction::Mask,
             mask_emails: true,
             mask_credentials: true,
-            bodyless_routes: vec!["/v1/auth/".to_owned()],
+            bodyless_routes: vec!["/v1/auth/".to_owned(), "/v1/me/password".to_owned()],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             inbound_response_bodies: ResponseBodies::Errors,
         }
@@ -429,7 +429,16 @@ mod tests {
         assert_eq!(p.body("/v1/auth/login", body.clone()), None);
         assert_eq!(p.body("/v1/auth/", body.clone()), None);
         assert_eq!(p.body("/v1/auth", body.clone()), None);
-        assert!(p.body("/v1/authors", body).is_some());
+        assert!(p.body("/v1/authors", body.clone()).is_some());
+        // Password changes and resets carry passwords and tokens.
+        assert_eq!(p.body("/v1/me/password", body.clone()), None);
+        assert_eq!(
+            p.body("/v1/auth/password-reset/confirm", body.clone()),
+            None
+        );
+        let reset =
+            json!({"token": "rnm_SEKRIT", "new_password": "SEKRIT", "current_password": "SEKRIT"});
+        assert!(!p.redact(reset).to_string().contains("SEKRIT"));
     }
 
     #[test]
@@ -566,7 +575,14 @@ mod tests {
             random_case("set-cookie"),
         ];
         (
-            prop_oneof![Just(""), Just("x-"), Just("access_"), Just("client")],
+            prop_oneof![
+                Just(""),
+                Just("x-"),
+                Just("access_"),
+                Just("client"),
+                Just("new_"),
+                Just("current_")
+            ],
             word,
             prop_oneof![Just(""), Just("_id"), Just("Hash")],
         )

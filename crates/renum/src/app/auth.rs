@@ -17,10 +17,12 @@ use renum_db::repo::SessionKey;
 use renum_db::sql_types::{Json, Timestamp};
 use renum_db::{Access, Conn, Db, OrgScope, Tx};
 
+use super::account;
 use super::passwords::{self, Hasher};
 use super::session_cache::SessionCache;
 use super::throttle::{AccountPolicy, IpLimiter, source_of};
 use super::{AppError, tokens, validate};
+use crate::mail::Links;
 
 #[derive(Clone, Debug)]
 pub struct AuthConfig {
@@ -39,6 +41,8 @@ pub struct AuthConfig {
     /// worker); see [`Hasher`].
     pub hash_workers: Option<usize>,
     pub hash_queue: Option<usize>,
+    /// Where the links of the verification mail sent at signup point.
+    pub links: Links,
 }
 
 impl Default for AuthConfig {
@@ -54,6 +58,9 @@ impl Default for AuthConfig {
             account: AccountPolicy::default(),
             hash_workers: None,
             hash_queue: None,
+            links: Links {
+                app_url: "http://localhost:3000".into(),
+            },
         }
     }
 }
@@ -138,9 +145,9 @@ impl Auth {
         &self.hasher
     }
 
-    /// Creates the organization, its owner and a session in one transaction: on any failure
-    /// nothing is left behind. An email already in use answers 409 `email_taken` (see
-    /// docs/SECURITY.md for why signup, unlike signin, says so).
+    /// Creates the organization, its owner, a session and the mail with the email verification
+    /// link in one transaction: on any failure nothing is left behind. An email already in use
+    /// answers 409 `email_taken` (see docs/SECURITY.md for why signup, unlike signin, says so).
     pub async fn signup(
         &self,
         input: SignupInput,
@@ -195,6 +202,7 @@ impl Auth {
             let session = self
                 .issue_session(&mut tx, &user, meta, Timestamp::now())
                 .await?;
+            account::mail_verification_link(&mut tx, &user, &self.config.links).await?;
             let event = AuditEvent {
                 email: Some(&email),
                 ..AuditEvent::about(&user)

@@ -24,6 +24,18 @@ pub enum AppError {
     /// state machine); `code` is stable for clients.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A 400 with its own stable `code` (an invalid or spent token).
+    #[error("{message}")]
+    BadRequest {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// A 403 with its own stable `code` (a wrong current password, an unverified email).
+    #[error("{message}")]
+    Denied {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
     /// The database cannot be reached right now (restarting, failing over): retry shortly.

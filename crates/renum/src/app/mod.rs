@@ -1,6 +1,7 @@
 //! The domain: what renum does, independent of HTTP. Functions here take the database, an
 //! `OrgScope` or an authenticated `Caller`, and return `AppError`; no axum types appear.
 
+pub mod account;
 pub mod addresses;
 pub mod api_logs;
 pub mod audit;

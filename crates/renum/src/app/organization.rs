@@ -135,6 +135,7 @@ pub async fn add_member(
         MANAGERS,
         "only the owner or an admin can add members",
     )?;
+    super::account::require_verified(db, caller).await?;
     if new.role == Role::Owner {
         return Err(AppError::invalid(
             "role",
@@ -271,6 +272,7 @@ pub async fn set_opusclip_key(
     meta: &ClientMeta,
 ) -> Result<(), AppError> {
     require(caller, MANAGERS, CONFIGURE_INTEGRATIONS)?;
+    super::account::require_verified(db, caller).await?;
     let api_key = api_key.trim();
     validate::line("api_key", api_key)?;
     if api_key.is_empty() || api_key.len() > 512 {

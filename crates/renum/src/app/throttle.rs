@@ -66,6 +66,35 @@ impl IpLimiter {
     }
 }
 
+/// A token bucket per key, for throttles of something other than a source: a password reset
+/// per email address (known or not), a password change per user.
+pub struct KeyLimiter<K: std::hash::Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> KeyLimiter<K> {
+    /// `per_hour` sustained, bursts of `burst`.
+    pub fn per_hour(per_hour: u32, burst: u32) -> Self {
+        let quota = Quota::per_hour(NonZeroU32::new(per_hour.max(1)).expect("max(1) is non-zero"))
+            .allow_burst(NonZeroU32::new(burst.max(1)).expect("max(1) is non-zero"));
+        Self {
+            limiter: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// Takes one token from `key`'s bucket, or says how long until one is free.
+    pub fn check(&self, key: &K) -> Result<(), AppError> {
+        if self.limiter.len() > 100_000 {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(key)
+            .map_err(|not_until| AppError::TooManyRequests {
+                retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+            })
+    }
+}
+
 /// The per-account rule.
 #[derive(Clone, Debug)]
 pub struct AccountPolicy {

@@ -1,4 +1,5 @@
-//! `renum serve`: the HTTP API, with the publishing worker and the clip poller beside it.
+//! `renum serve`: the HTTP API, with the publishing worker, the clip poller and the mail sender
+//! beside it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::api_log::retention::RetentionConfig;
 use crate::api_log::{self, ApiLogArgs, ApiLogMetrics, ApiLogSink, WriterHandle};
+use crate::app::account::{AccountConfig, AccountService};
 use crate::app::auth::{Auth, AuthConfig};
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
@@ -72,6 +74,25 @@ pub struct ServeArgs {
     /// 30 s) for sources its user has no live session from.
     #[arg(long, env = "RENUM_SIGNIN_FAILURES_PER_ACCOUNT", default_value_t = 100)]
     pub signin_failures_per_account: usize,
+    /// Password reset requests per minute per client IP (bursts of --password-reset-burst).
+    #[arg(long, env = "RENUM_PASSWORD_RESET_PER_MINUTE", default_value_t = 5)]
+    pub password_reset_per_minute: u32,
+    #[arg(long, env = "RENUM_PASSWORD_RESET_BURST", default_value_t = 5)]
+    pub password_reset_burst: u32,
+    /// Password reset requests per hour per email address, whether or not an account uses it
+    /// (bursts of --password-reset-per-email-burst).
+    #[arg(
+        long,
+        env = "RENUM_PASSWORD_RESET_PER_EMAIL_PER_HOUR",
+        default_value_t = 3
+    )]
+    pub password_reset_per_email_per_hour: u32,
+    #[arg(
+        long,
+        env = "RENUM_PASSWORD_RESET_PER_EMAIL_BURST",
+        default_value_t = 3
+    )]
+    pub password_reset_per_email_burst: u32,
     /// Password hashes (argon2id, 19 MiB each) computed at once; default one per core.
     #[arg(long, env = "RENUM_PASSWORD_HASH_WORKERS")]
     pub password_hash_workers: Option<usize>,
@@ -94,6 +115,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub clips: crate::worker::clips::ClipArgs,
     #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
+    #[command(flatten)]
     pub outbound: crate::config::OutboundArgs,
     #[command(flatten)]
     pub shutdown: crate::config::ShutdownArgs,
@@ -115,7 +138,21 @@ impl ServeArgs {
             },
             hash_workers: self.password_hash_workers,
             hash_queue: self.password_hash_queue,
+            links: self.mail.links(),
             ..AuthConfig::default()
+        }
+    }
+}
+
+impl ServeArgs {
+    pub fn account_config(&self) -> AccountConfig {
+        AccountConfig {
+            links: self.mail.links(),
+            reset_per_ip_per_minute: self.password_reset_per_minute,
+            reset_per_ip_burst: self.password_reset_burst,
+            reset_per_email_per_hour: self.password_reset_per_email_per_hour,
+            reset_per_email_burst: self.password_reset_per_email_burst,
+            ..AccountConfig::default()
         }
     }
 }
@@ -168,8 +205,15 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
     };
     let auth = Arc::new(Auth::new(db.clone(), args.auth_config()));
     let sessions = tokio::spawn(auth.session_cache().follow(db.clone()));
+    let account = Arc::new(AccountService::new(
+        db.clone(),
+        auth.hasher().clone(),
+        auth.session_cache(),
+        args.account_config(),
+    ));
     let state = AppState::from(Shared {
         auth,
+        account,
         db,
         master_key,
         logs: logs.clone(),
@@ -258,6 +302,12 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
             tasks.shutdown().requested(),
         ),
     );
+    if let Some(sender) = args.mail.sender(db.clone())? {
+        tasks.spawn(
+            "the mail sender",
+            sender.run(args.mail.mail_tick, tasks.shutdown().requested()),
+        );
+    }
     let stopped = tasks
         .run(http::shutdown_signal(), args.shutdown.shutdown_grace)
         .await;

@@ -1,5 +1,5 @@
-//! `renum worker`: the publishing scheduler and the clip poller, without the API (`renum
-//! serve` also runs both). Their outbound calls are recorded as API logs through the
+//! `renum worker`: the publishing scheduler, the clip poller and the mail sender, without the
+//! API (`renum serve` also runs them). Their outbound calls are recorded as API logs through the
 //! worker's own log writer.
 
 use std::path::PathBuf;
@@ -10,6 +10,7 @@ use clap::Args;
 use crate::api_log::{ApiLogArgs, ApiLogSink};
 use crate::app::crypto::MasterKey;
 use crate::config::{DatabaseArgs, OutboundArgs, ShutdownArgs};
+use crate::mail::MailArgs;
 use crate::supervisor::Supervisor;
 use crate::worker::clips::ClipArgs;
 use crate::worker::{Worker, WorkerArgs};
@@ -20,6 +21,8 @@ pub struct WorkerCmdArgs {
     pub worker: WorkerArgs,
     #[command(flatten)]
     pub clips: ClipArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
     #[command(flatten)]
     pub api_log: ApiLogArgs,
     #[command(flatten)]
@@ -57,6 +60,12 @@ pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<
             tasks.shutdown().requested(),
         ),
     );
+    if let Some(sender) = args.mail.sender(db.clone())? {
+        tasks.spawn(
+            "the mail sender",
+            sender.run(args.mail.mail_tick, tasks.shutdown().requested()),
+        );
+    }
     let stopped = tasks
         .run(crate::http::shutdown_signal(), args.shutdown.shutdown_grace)
         .await;

@@ -72,6 +72,10 @@ pub struct Me {
     pub created_at: Timestamp,
     #[schema(value_type = schema::Timestamp)]
     pub updated_at: Timestamp,
+    /// When the user followed the link mailed to the address; null: unverified (such an
+    /// account may not add members nor set the OpusClip key).
+    #[schema(value_type = Option<schema::Timestamp>)]
+    pub email_verified_at: Option<Timestamp>,
     pub organization_name: String,
     pub organization_slug: String,
     #[schema(value_type = schema::Plan)]
@@ -92,6 +96,7 @@ impl From<UserWithOrganization> for Me {
             last_login_at: u.last_login_at,
             created_at: u.created_at,
             updated_at: u.updated_at,
+            email_verified_at: u.email_verified_at,
             organization_name: u.organization_name,
             organization_slug: u.organization_slug,
             organization_plan: u.organization_plan,

@@ -60,6 +60,12 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(message) => {
                 ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
+            AppError::BadRequest { code, message } => {
+                ApiError::new(StatusCode::BAD_REQUEST, code, message)
+            }
+            AppError::Denied { code, message } => {
+                ApiError::new(StatusCode::FORBIDDEN, code, message)
+            }
             AppError::NotFound => ApiError::not_found(),
             AppError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)

@@ -28,6 +28,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::api_log::ApiLogSink;
+use crate::app::account::AccountService;
 use crate::app::auth::Auth;
 use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
@@ -60,6 +61,8 @@ impl From<Shared> for AppState {
 pub struct Shared {
     pub db: Db,
     pub auth: Arc<Auth>,
+    /// Password reset and change, email verification: the account's credentials by mail.
+    pub account: Arc<AccountService>,
     pub master_key: MasterKey,
     pub logs: ApiLogSink,
     /// The clip pipeline (OpusClip client, webhook secrets, poll settings).
@@ -85,9 +88,20 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(routes::auth::signin))
         .route("/auth/signout", post(routes::auth::signout))
         .route("/auth/signout-all", post(routes::auth::signout_all))
+        .route("/auth/password-reset", post(routes::account::request_reset))
+        .route(
+            "/auth/password-reset/confirm",
+            post(routes::account::confirm_reset),
+        )
         .route("/me", get(routes::me::me).patch(routes::me::update))
         .route("/me/sessions", get(routes::me::sessions))
         .route("/me/sessions/{id}", delete(routes::me::revoke_session))
+        .route("/me/password", post(routes::account::change_password))
+        .route("/auth/verify-email", post(routes::account::verify_email))
+        .route(
+            "/me/verification-email",
+            post(routes::account::resend_verification),
+        )
         .route(
             "/organization",
             get(routes::organization::get)

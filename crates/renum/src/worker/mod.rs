@@ -14,7 +14,7 @@
 
 pub mod clips;
 pub mod publisher;
-mod rounds;
+pub(crate) mod rounds;
 
 use std::future::Future;
 use std::time::Duration;

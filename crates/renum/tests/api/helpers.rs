@@ -152,6 +152,15 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        // As if the owner had followed the verification link (tests/api/verification.rs
+        // follows it for real): most tests add members or set the OpusClip key.
+        renum_db::raw!(
+            &self.t.db,
+            "UPDATE users SET email_verified_at = $1 WHERE email = $2",
+            renum_db::sql_types::Timestamp::now(),
+            email.to_lowercase()
+        )
+        .unwrap();
         Account {
             token: body["session"]["token"].as_str().unwrap().to_owned(),
             user_id: body["user"]["id"].as_str().unwrap().to_owned(),

@@ -1,5 +1,6 @@
 //! Route handlers, one module per resource.
 
+pub mod account;
 pub mod api_logs;
 pub mod audit;
 pub mod auth;

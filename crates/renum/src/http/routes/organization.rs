@@ -132,10 +132,11 @@ pub struct AddMemberRequest {
     temporary_password: String,
 }
 
-/// Adds a member (owner or admin).
+/// Adds a member (owner or admin, whose own email address is verified).
 #[utoipa::path(post, path = "/v1/organization/members", operation_id = "addMember", tag = "organization", security(("bearer" = [])),
     request_body = AddMemberRequest,
-    responses((status = 201, body = User), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 201, body = User), (status = 400, body = ErrorBody),
+              (status = 403, description = "forbidden (the caller's role), or email_not_verified: the caller has not followed the verification link yet", body = ErrorBody),
               (status = 409, description = "email_taken", body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -205,10 +206,12 @@ pub struct OpusclipKeyRequest {
     api_key: String,
 }
 
-/// Stores the OpusClip API key, encrypted; it is never returned.
+/// Stores the OpusClip API key, encrypted; it is never returned. The caller's email address
+/// must be verified.
 #[utoipa::path(put, path = "/v1/organization/integrations/opusclip", operation_id = "putOpusclipKey", tag = "organization", security(("bearer" = [])),
     request_body = OpusclipKeyRequest,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody),
+              (status = 403, description = "forbidden (the caller's role), or email_not_verified: the caller has not followed the verification link yet", body = ErrorBody)))]
 pub async fn put_opusclip_key(
     State(state): State<AppState>,
     caller: Caller,

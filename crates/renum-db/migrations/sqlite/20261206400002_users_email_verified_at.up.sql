@@ -1,0 +1,2 @@
+-- Email verification; see the PostgreSQL migration of the same name.
+ALTER TABLE users ADD COLUMN email_verified_at TIMESTAMPTZ CHECK (email_verified_at GLOB '????-??-??T??:??:??.??????Z');
