@@ -35,7 +35,8 @@ pub enum Command {
     /// Hard-delete organizations and members soft-deleted longer ago than --older-than.
     PurgeDeleted(purge_deleted::PurgeArgs),
     /// Serve the HTTP API (applies pending migrations first unless --no-migrate).
-    Serve(serve::ServeArgs),
+    // Boxed: serve's flags (mail, CORS, throttles) make it ten times the other variants.
+    Serve(Box<serve::ServeArgs>),
     /// API log retention: create partitions ahead, purge logs past the window.
     Logs(logs::LogsArgs),
     /// Fill an empty database with realistic, deterministic data (or a --demo dataset).
@@ -67,7 +68,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Migrate(args) => migrate::run(&cli.db, args).await,
         Command::Bench(args) => bench::run(&cli.db, args).await,
-        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::Serve(args) => serve::run(&cli.db, *args).await,
         Command::PurgeDeleted(args) => purge_deleted::run(&cli.db, args).await,
         Command::Logs(args) => logs::run(&cli.db, args).await,
         Command::Seed(args) => seed::run(&cli.db, args).await,
