@@ -56,7 +56,8 @@ pub enum Command {
     /// Generate or check docs/schema.md from a live PostgreSQL database.
     Schema(schema::SchemaArgs),
     /// Run the publishing scheduler, the clip poller and the mail sender alone (`serve` runs them too).
-    Worker(worker::WorkerCmdArgs),
+    // Boxed like Serve: it carries the mail sender's and the scheduler's flags.
+    Worker(Box<worker::WorkerCmdArgs>),
     /// The mail outbox (`mail outbox`: messages not sent yet, with their links).
     Mail(mail::MailArgs),
     /// Generate secrets (`key generate`: a RENUM_MASTER_KEY).
@@ -79,7 +80,7 @@ pub async fn run() -> anyhow::Result<ExitCode> {
         Command::Doctor(args) => doctor::run(&cli.db, args).await,
         Command::Types(args) => types::run(&cli.db, args).await,
         Command::Schema(args) => schema::run(&cli.db, args).await,
-        Command::Worker(args) => worker::run(&cli.db, args).await,
+        Command::Worker(args) => worker::run(&cli.db, *args).await,
         Command::OpusclipSim(args) => opusclip_sim::run(args).await,
         Command::Mail(args) => mail::run(&cli.db, args).await,
         Command::Key(args) => key::run(args),
