@@ -166,7 +166,8 @@ pub struct SetRoleRequest {
 /// Changes a member's role.
 #[utoipa::path(patch, path = "/v1/organization/members/{id}", operation_id = "setMemberRole", tag = "organization", security(("bearer" = [])),
     params(("id" = String, Path, description = "member id")), request_body = SetRoleRequest,
-    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "owner_required: the owner cannot give up its role but by transferring ownership", body = ErrorBody)))]
 pub async fn set_role(
     State(state): State<AppState>,
     caller: Caller,
