@@ -107,7 +107,7 @@ text_enum! {
         OpusclipKeySet = "opusclip_key_set", OpusclipKeyRemoved = "opusclip_key_removed",
     }
     /// mail_outbox.kind: the template a message was rendered from
-    MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification" }
+    MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification", Invitation = "invitation" }
     /// email_tokens.purpose: what a mailed token is good for
     TokenPurpose { PasswordReset = "password_reset", EmailVerification = "email_verification" }
     /// mail_outbox.status

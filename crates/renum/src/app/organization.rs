@@ -29,7 +29,7 @@ pub(crate) fn require(
     }
 }
 
-const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+pub(crate) const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 const CONFIGURE_INTEGRATIONS: &str = "only the owner or an admin can configure integrations";
 
 pub async fn get(conn: &mut Conn, caller: &Caller) -> Result<OrganizationRow, AppError> {

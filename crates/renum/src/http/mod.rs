@@ -117,6 +117,15 @@ pub fn router(state: AppState) -> Router {
             patch(routes::organization::set_role).delete(routes::organization::remove_member),
         )
         .route(
+            "/organization/invitations",
+            get(routes::invitations::list).post(routes::invitations::invite),
+        )
+        .route(
+            "/organization/invitations/{id}",
+            delete(routes::invitations::revoke),
+        )
+        .route("/invitations/accept", post(routes::invitations::accept))
+        .route(
             "/organization/integrations/opusclip",
             put(routes::organization::put_opusclip_key)
                 .delete(routes::organization::delete_opusclip_key),

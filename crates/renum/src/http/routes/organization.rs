@@ -87,9 +87,9 @@ pub async fn delete(
 pub struct ListQuery {
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
+    pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 /// Members, oldest first (keyset pagination).
