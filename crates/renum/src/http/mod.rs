@@ -69,6 +69,8 @@ pub struct Shared {
     pub clips: ClipService,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
+    /// `--allow-member-passwords`: the owner may add a member with a chosen password.
+    pub allow_member_passwords: bool,
     /// Whose forwarded-for headers are believed (`ClientMeta`, the log budget).
     pub trusted_proxies: Arc<TrustedProxies>,
     /// How many unauthenticated requests per source are logged.

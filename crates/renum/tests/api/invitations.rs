@@ -7,7 +7,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, count, error_code};
+use crate::helpers::{NO_MEMBER_PASSWORDS, PASSWORD, TestApp, count, error_code};
 use crate::mail::Pump;
 use crate::smtp::SmtpSink;
 
@@ -192,6 +192,28 @@ api_test! {
         let (status, body) = invite(app, &owner.token, "m20@example.com", "member").await;
         assert_eq!(error_code(status, &body, StatusCode::TOO_MANY_REQUESTS), "rate_limited");
         assert_eq!(count(app.db(), "SELECT count(*) FROM invitations").await, 20);
+    }
+
+    async fn chosen_member_passwords_are_off_by_default(app, [NO_MEMBER_PASSWORDS]) {
+        let owner = app.signup("owner@example.com", "Acme").await;
+        let member = json!({"email": "m@example.com", "full_name": "M", "role": "member", "temporary_password": "temporary passphrase"});
+        let (status, body) = app.call(Method::POST, "/v1/organization/members", Some(&owner.token), Some(member)).await;
+        assert_eq!(error_code(status, &body, StatusCode::NOT_FOUND), "not_found");
+        assert_eq!(count(app.db(), "SELECT count(*) FROM users").await, 1);
+    }
+
+    async fn with_the_flag_only_the_owner_adds_a_member_with_a_chosen_password(app) {
+        let sink = SmtpSink::start().await;
+        let _pump = Pump::start(app.db(), &sink);
+        let owner = app.signup("owner@example.com", "Acme").await;
+        invite(app, &owner.token, "admin@example.com", "admin").await;
+        let (_, admin) = accept(app, &sink.wait_for(2).await[1].token(), "Admin").await;
+        let admin_token = admin["session"]["token"].as_str().unwrap();
+        let member = |email: &str| json!({"email": email, "full_name": "M", "role": "member", "temporary_password": "temporary passphrase"});
+        let (status, body) = app.call(Method::POST, "/v1/organization/members", Some(admin_token), Some(member("a@example.com"))).await;
+        assert_eq!(error_code(status, &body, StatusCode::FORBIDDEN), "forbidden");
+        let (status, body) = app.call(Method::POST, "/v1/organization/members", Some(&owner.token), Some(member("o@example.com"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
     }
 
     async fn an_unverified_owner_may_not_invite(app) {
