@@ -61,7 +61,7 @@ export type AuditEvent = {
 
 export type AuthEventId = string
 
-export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed" | "invitation_sent" | "invitation_revoked"
 
 export type ClipList = {
   items: Video[]

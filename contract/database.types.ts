@@ -548,7 +548,7 @@ export type Database = {
     Enums: {
       api_logs_direction: "inbound" | "outbound"
       api_logs_method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
-      auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+      auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed" | "invitation_sent" | "invitation_revoked"
       clip_projects_status: "processing" | "completed" | "failed"
       email_tokens_purpose: "password_reset" | "email_verification"
       invitations_role: "admin" | "member"
@@ -581,7 +581,7 @@ export const Constants = {
     Enums: {
       api_logs_direction: ["inbound", "outbound"],
       api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
-      auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
+      auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed", "invitation_sent", "invitation_revoked"],
       clip_projects_status: ["processing", "completed", "failed"],
       email_tokens_purpose: ["password_reset", "email_verification"],
       invitations_role: ["admin", "member"],

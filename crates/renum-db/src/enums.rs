@@ -105,6 +105,7 @@ text_enum! {
         MemberRemoved = "member_removed", RoleChange = "role_change",
         OwnershipTransfer = "ownership_transfer", OrganizationDeleted = "organization_deleted",
         OpusclipKeySet = "opusclip_key_set", OpusclipKeyRemoved = "opusclip_key_removed",
+        InvitationSent = "invitation_sent", InvitationRevoked = "invitation_revoked",
     }
     /// mail_outbox.kind: the template a message was rendered from
     MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification", Invitation = "invitation" }

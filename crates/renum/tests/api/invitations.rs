@@ -108,6 +108,7 @@ api_test! {
         let (status, body) = invite(app, &owner.token, "x@example.com", "owner").await;
         assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_field");
         assert_eq!(count(app.db(), "SELECT count(*) FROM auth_events WHERE kind = 'member_added'").await, 2);
+        assert_eq!(count(app.db(), "SELECT count(*) FROM auth_events WHERE kind = 'invitation_sent' AND actor_id IS NOT NULL AND email_hash IS NOT NULL").await, 2);
     }
 
     async fn expired_revoked_and_superseded_invitations_are_refused(app) {
@@ -139,6 +140,7 @@ api_test! {
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (status, body) = app.call(Method::DELETE, &path, Some(&owner.token), None).await;
         assert_eq!(error_code(status, &body, StatusCode::NOT_FOUND), "not_found");
+        assert_eq!(count(app.db(), "SELECT count(*) FROM auth_events WHERE kind = 'invitation_revoked'").await, 1);
         let (status, body) = accept(app, &revoked, "Gone").await;
         assert_eq!(error_code(status, &body, StatusCode::BAD_REQUEST), "invalid_token");
 

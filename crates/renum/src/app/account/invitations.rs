@@ -40,6 +40,7 @@ impl AccountService {
         &self,
         caller: &Caller,
         new: NewInvitation,
+        meta: &ClientMeta,
     ) -> Result<InvitationRow, AppError> {
         require(
             caller,
@@ -83,6 +84,15 @@ impl AccountService {
             ],
         );
         tx.mail_outbox().enqueue(&mail).await?;
+        // About no user yet: the address is kept as its hash, like a failed sign-in's.
+        let event = AuditEvent {
+            organization_id: Some(caller.scope.organization_id()),
+            actor: Some(caller.user_id),
+            email: Some(&invitation.email),
+            detail: Some(json!({"invitation_id": invitation.id, "role": invitation.role})),
+            ..AuditEvent::default()
+        };
+        audit(&mut tx, AuthEventKind::InvitationSent, event, meta).await?;
         tx.commit().await?;
         Ok(invitation)
     }
@@ -112,16 +122,25 @@ impl AccountService {
         &self,
         caller: &Caller,
         id: InvitationId,
+        meta: &ClientMeta,
     ) -> Result<(), AppError> {
         require(
             caller,
             MANAGERS,
             "only the owner or an admin can revoke invitations",
         )?;
-        let mut conn = self.db.conn().await?;
-        conn.invitations(&caller.scope)
+        let mut tx = self.db.begin().await?;
+        tx.invitations(&caller.scope)
             .revoke(id, Timestamp::now())
             .await?;
+        let event = AuditEvent {
+            organization_id: Some(caller.scope.organization_id()),
+            actor: Some(caller.user_id),
+            detail: Some(json!({"invitation_id": id})),
+            ..AuditEvent::default()
+        };
+        audit(&mut tx, AuthEventKind::InvitationRevoked, event, meta).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -72,13 +72,14 @@ pub struct InviteRequest {
 pub async fn invite(
     State(state): State<AppState>,
     caller: Caller,
+    meta: ClientMeta,
     ApiJson(JsonObject(req)): ApiJson<JsonObject<InviteRequest>>,
 ) -> Result<(StatusCode, axum::Json<Invitation>), ApiError> {
     let new = NewInvitation {
         email: req.email,
         role: req.role,
     };
-    let invitation = state.account.invite(&caller, new).await?;
+    let invitation = state.account.invite(&caller, new, &meta).await?;
     Ok((StatusCode::CREATED, axum::Json(invitation.into())))
 }
 
@@ -113,9 +114,10 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
+    meta: ClientMeta,
     ApiPath(id): ApiPath<InvitationId>,
 ) -> Result<StatusCode, ApiError> {
-    state.account.revoke_invitation(&caller, id).await?;
+    state.account.revoke_invitation(&caller, id, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
