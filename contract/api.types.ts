@@ -4,6 +4,15 @@
 // matches the document (`renum types api --check`). A property the document does not list
 // as required is optional; a nullable one is `| null`.
 
+export type AcceptInvitationRequest = {
+  /** 1 to 200 characters once trimmed, no control characters. */
+  full_name: string
+  /** 8 to 128 characters, not one of the most common passwords. */
+  password: string
+  /** The token of the mailed link (after `#token=`). */
+  token: string
+}
+
 /** The answer to a request whose outcome is not disclosed. */
 export type Accepted = {
   message: string
@@ -52,7 +61,7 @@ export type AuditEvent = {
 
 export type AuthEventId = string
 
-export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+export type AuthEventKind = "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed" | "invitation_sent" | "invitation_revoked"
 
 export type ClipList = {
   items: Video[]
@@ -167,6 +176,28 @@ export type Health = {
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
 
 /**
+ * A pending invitation. Its token is only in the mail; neither it nor its hash is ever
+ * returned.
+ */
+export type Invitation = {
+  created_at: Timestamp
+  email: string
+  expires_at: Timestamp
+  id: InvitationId
+  invited_by: UserId
+  role: Role
+}
+
+export type InvitationId = string
+
+export type InviteRequest = {
+  /** An email address, at most 254 bytes once trimmed. */
+  email: string
+  /** `admin` or `member`. */
+  role: Role
+}
+
+/**
  * The profile fields a user may change. Not the email: changing it needs the new address
  * verified, which this route does not do (an unknown field, `email` included, is a 400).
  */
@@ -221,6 +252,8 @@ export type Page<T> = {
 export type Page_ApiLogRow = Page<ApiLogRow>
 
 export type Page_AuditEvent = Page<AuditEvent>
+
+export type Page_Invitation = Page<Invitation>
 
 export type Page_MySession = Page<MySession>
 

@@ -189,6 +189,47 @@ export type Database = {
           },
         ]
       }
+      invitations: {
+        Row: {
+          accepted_at: string | null
+          created_at: string
+          email: string
+          expires_at: string
+          id: string
+          invited_by: string
+          organization_id: string
+          revoked_at: string | null
+          role: Database["public"]["Enums"]["invitations_role"]
+        }
+        Insert: never
+        Update: {
+          accepted_at?: string | null
+          created_at?: string
+          email?: string
+          expires_at?: string
+          id?: string
+          invited_by?: string
+          organization_id?: string
+          revoked_at?: string | null
+          role?: Database["public"]["Enums"]["invitations_role"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invitations_invited_by_fkey"
+            columns: ["organization_id", "invited_by"]
+            isOneToOne: false
+            referencedRelation: "users"
+            referencedColumns: ["organization_id", "id"]
+          },
+          {
+            foreignKeyName: "invitations_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       mail_outbox: {
         Row: {
           attempts: number
@@ -507,10 +548,11 @@ export type Database = {
     Enums: {
       api_logs_direction: "inbound" | "outbound"
       api_logs_method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE"
-      auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed"
+      auth_events_kind: "signup" | "signin_success" | "signin_failure" | "signout" | "signout_all" | "member_added" | "member_removed" | "role_change" | "ownership_transfer" | "organization_deleted" | "opusclip_key_set" | "opusclip_key_removed" | "invitation_sent" | "invitation_revoked"
       clip_projects_status: "processing" | "completed" | "failed"
       email_tokens_purpose: "password_reset" | "email_verification"
-      mail_outbox_kind: "password_reset" | "email_verification"
+      invitations_role: "admin" | "member"
+      mail_outbox_kind: "password_reset" | "email_verification" | "invitation"
       mail_outbox_status: "pending" | "sent" | "failed"
       organizations_plan: "free" | "starter" | "pro"
       posts_platform: "instagram" | "tiktok" | "facebook" | "youtube" | "linkedin" | "x"
@@ -539,10 +581,11 @@ export const Constants = {
     Enums: {
       api_logs_direction: ["inbound", "outbound"],
       api_logs_method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"],
-      auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed"],
+      auth_events_kind: ["signup", "signin_success", "signin_failure", "signout", "signout_all", "member_added", "member_removed", "role_change", "ownership_transfer", "organization_deleted", "opusclip_key_set", "opusclip_key_removed", "invitation_sent", "invitation_revoked"],
       clip_projects_status: ["processing", "completed", "failed"],
       email_tokens_purpose: ["password_reset", "email_verification"],
-      mail_outbox_kind: ["password_reset", "email_verification"],
+      invitations_role: ["admin", "member"],
+      mail_outbox_kind: ["password_reset", "email_verification", "invitation"],
       mail_outbox_status: ["pending", "sent", "failed"],
       organizations_plan: ["free", "starter", "pro"],
       posts_platform: ["instagram", "tiktok", "facebook", "youtube", "linkedin", "x"],
@@ -566,6 +609,9 @@ export type ClipProjectsUpdate = TablesUpdate<"clip_projects">
 export type EmailTokensRow = Tables<"email_tokens">
 // No EmailTokensInsert: a row of email_tokens needs a secret column; the API creates them.
 export type EmailTokensUpdate = TablesUpdate<"email_tokens">
+export type InvitationsRow = Tables<"invitations">
+// No InvitationsInsert: a row of invitations needs a secret column; the API creates them.
+export type InvitationsUpdate = TablesUpdate<"invitations">
 export type MailOutboxRow = Tables<"mail_outbox">
 // No MailOutboxInsert: a row of mail_outbox needs a secret column; the API creates them.
 export type MailOutboxUpdate = TablesUpdate<"mail_outbox">

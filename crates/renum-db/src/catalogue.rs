@@ -57,6 +57,11 @@ macro_rules! user_columns {
          email_domain, email_verified_at"
     };
 }
+macro_rules! invitation_columns {
+    () => {
+        "id, organization_id, email, role, invited_by, expires_at, accepted_at, revoked_at, created_at"
+    };
+}
 macro_rules! session_columns {
     () => {
         "id, user_id, token_hash, expires_at, last_seen_at, revoked_at, ip, user_agent, created_at"
@@ -611,6 +616,40 @@ catalogue! {
              RETURNING user_id, \
              (SELECT u.organization_id FROM users u WHERE u.id = email_tokens.user_id) AS organization_id"
         ];
+    }
+    invitations {
+        INSERT => [concat!(
+            "INSERT INTO invitations (organization_id, id, email, role, invited_by, token_hash, ",
+            "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ", invitation_columns!()
+        )];
+        // A new invitation revokes the address's pending one (invitations_pending_email_key).
+        // ($1 organization, $2 email, $3 now.)
+        SUPERSEDE => [
+            "UPDATE invitations SET revoked_at = $3 \
+             WHERE organization_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL"
+        ];
+        // Pending, unexpired invitations, oldest first (invitations_pending_idx).
+        // ($1 organization, $2 now, $3/$4 keyset, $5 limit.)
+        LIST_PENDING => [concat!(
+            "SELECT ", invitation_columns!(), " FROM invitations WHERE organization_id = $1 ",
+            "AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 ",
+            "AND (created_at, id) > ($3, $4) ORDER BY created_at, id LIMIT $5"
+        )];
+        // ($1 organization, $2 invitation, $3 now.)
+        REVOKE => [
+            "UPDATE invitations SET revoked_at = $3 \
+             WHERE organization_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL"
+        ];
+        // Checks and spends an invitation in one statement (invitations_token_hash_key), so
+        // it works once even under concurrent use: pending, unexpired, its organization and
+        // its inviter live. ($1 hash, $2 now.)
+        ACCEPT => [concat!(
+            "UPDATE invitations SET accepted_at = $2 ",
+            "WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 ",
+            "AND EXISTS (SELECT 1 FROM users u JOIN organizations o ON o.id = u.organization_id ",
+            "WHERE u.organization_id = invitations.organization_id AND u.id = invitations.invited_by ",
+            "AND u.deleted_at IS NULL AND o.deleted_at IS NULL) RETURNING ", invitation_columns!()
+        )];
     }
     mail_outbox {
         // Written in the transaction of the action that causes the message; due at once.

@@ -375,6 +375,10 @@ pub trait Access {
     fn email_tokens(&mut self) -> repo::EmailTokens<'_> {
         repo::EmailTokens::new(self.executor())
     }
+    /// Invitations by token, before any organization is known (accepting one).
+    fn invitation_tokens(&mut self) -> repo::InvitationTokens<'_> {
+        repo::InvitationTokens::new(self.executor())
+    }
     /// The mail outbox: enqueued in the action's transaction, claimed by the sender.
     fn mail_outbox(&mut self) -> repo::MailOutbox<'_> {
         repo::MailOutbox::new(self.executor())
@@ -390,6 +394,9 @@ pub trait Access {
     }
     fn users<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Users<'a> {
         repo::Users::new(self.executor(), scope)
+    }
+    fn invitations<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Invitations<'a> {
+        repo::Invitations::new(self.executor(), scope)
     }
     fn videos<'a>(&'a mut self, scope: &'a OrgScope) -> repo::Videos<'a> {
         repo::Videos::new(self.executor(), scope)

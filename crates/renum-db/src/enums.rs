@@ -105,9 +105,10 @@ text_enum! {
         MemberRemoved = "member_removed", RoleChange = "role_change",
         OwnershipTransfer = "ownership_transfer", OrganizationDeleted = "organization_deleted",
         OpusclipKeySet = "opusclip_key_set", OpusclipKeyRemoved = "opusclip_key_removed",
+        InvitationSent = "invitation_sent", InvitationRevoked = "invitation_revoked",
     }
     /// mail_outbox.kind: the template a message was rendered from
-    MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification" }
+    MailKind { PasswordReset = "password_reset", EmailVerification = "email_verification", Invitation = "invitation" }
     /// email_tokens.purpose: what a mailed token is good for
     TokenPurpose { PasswordReset = "password_reset", EmailVerification = "email_verification" }
     /// mail_outbox.status

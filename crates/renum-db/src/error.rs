@@ -141,6 +141,10 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
         "users_organization_id_id_key",
     ),
     ("sessions.id", "sessions_pkey"),
+    (
+        "invitations.organization_id, invitations.email",
+        "invitations_pending_email_key",
+    ),
     ("sessions.token_hash", "sessions_token_hash_key"),
     ("videos.id", "videos_pkey"),
     (

@@ -78,4 +78,5 @@ id_type! {
     AuthEventId;
     MailId;
     EmailTokenId;
+    InvitationId;
 }

@@ -82,6 +82,10 @@ bulk_tables! {
         "id", "kind", "recipient", "subject", "body_text", "body_html", "status", "attempts",
         "next_attempt_at", "claimed_by", "claimed_until", "last_error", "sent_at", "created_at",
     );
+    INVITATIONS => "invitations" (
+        "id", "organization_id", "email", "role", "invited_by", "token_hash", "expires_at",
+        "accepted_at", "revoked_at", "created_at",
+    );
     // `id` is left to the identity column (PostgreSQL) / rowid (SQLite): rows are loaded in
     // created_at order, so ids follow time as they do in production.
     API_LOGS => "api_logs" (
@@ -140,6 +144,7 @@ pub const COUNTS: &[(&str, &str)] = &[
     ("auth_events", "SELECT count(*) FROM auth_events"),
     ("email_tokens", "SELECT count(*) FROM email_tokens"),
     ("mail_outbox", "SELECT count(*) FROM mail_outbox"),
+    ("invitations", "SELECT count(*) FROM invitations"),
     ("api_logs", "SELECT count(*) FROM api_logs"),
 ];
 

@@ -113,6 +113,7 @@ async fn every_catalogue_statement_is_judged_on_seeded_data_and_none_scans_or_wa
             "auth_events",
             "email_tokens",
             "mail_outbox",
+            "invitations",
         ] {
             assert!(
                 tables.contains(&table),

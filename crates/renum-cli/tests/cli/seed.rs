@@ -111,6 +111,7 @@ async fn seeded_tables_have_the_requested_sizes_and_one_owner_per_organization()
             ("auth_events", 3 * 4 * 5),
             ("email_tokens", 3 * 4 * 2),
             ("mail_outbox", 3 * 4 * 2),
+            ("invitations", 3 * 4),
             ("videos", 3 * 10),
             ("posts", 3 * 10 * 2),
             ("api_logs", 300),

@@ -75,14 +75,15 @@ async fn the_contract_is_the_same_bytes_from_sqlite_and_postgres_and_is_committe
         assert!(text.contains(expected), "missing {expected:?}");
     }
     assert!(!text.contains("id?: number"), "api_logs.id is settable");
-    // users, sessions, email_tokens and mail_outbox cannot be inserted without their
+    // users, sessions, email_tokens, invitations and mail_outbox cannot be inserted without their
     // secret: not insertable at all.
-    assert_eq!(text.matches("        Insert: never\n").count(), 4, "{text}");
+    assert_eq!(text.matches("        Insert: never\n").count(), 5, "{text}");
     for alias in [
         "UsersInsert =",
         "SessionsInsert =",
         "EmailTokensInsert =",
         "MailOutboxInsert =",
+        "InvitationsInsert =",
     ] {
         assert!(
             !text.contains(alias),

@@ -15,6 +15,8 @@ pub const SECRET_COLUMNS: &[(&str, &str)] = &[
     ("auth_events", "email_hash"),
     // Like a session's: a copy of the hash opens nothing, but it never leaves the server.
     ("email_tokens", "token_hash"),
+    // An invitation's token opens an account in its organization: its hash stays here too.
+    ("invitations", "token_hash"),
     // A message's bodies hold its single-use link until it is sent.
     ("mail_outbox", "body_html"),
     ("mail_outbox", "body_text"),

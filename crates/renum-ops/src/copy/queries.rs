@@ -116,6 +116,11 @@ copy_tables! {
         "claimed_by" Text, "claimed_until" Time, "last_error" Text, "sent_at" Time,
         "created_at" Time,
     );
+    INVITATIONS => "invitations" (
+        "id" Uuid, "organization_id" Uuid, "email" Text, "role" Text, "invited_by" Uuid,
+        "token_hash" Bytes, "expires_at" Time, "accepted_at" Time, "revoked_at" Time,
+        "created_at" Time,
+    );
     // `id` is copied as is (COPY writes a GENERATED ALWAYS identity column), then the
     // identity is moved past it (`PG_API_LOGS_IDENTITY`).
     API_LOGS => "api_logs" (

@@ -6,8 +6,10 @@
 //! [`EVENTS_PER_USER`] events: joining (signup for the owner, member_added for the others),
 //! sign-ins, and one failed sign-in; and [`MAILS_PER_USER`] mailed links, each a token and
 //! its message: the email verification followed when the user joined (seeded users are
-//! verified) and a password reset, half of them spent. Each stream has its own PRNG, so
-//! these tables do not reshuffle the others.
+//! verified) and a password reset, half of them spent; and [`INVITATIONS_PER_USER`]
+//! invitation: each member's own, sent by the owner and accepted when the member joined, and
+//! for each owner one still pending to an address that has not joined. Each stream has its
+//! own PRNG, so these tables do not reshuffle the others.
 
 use std::sync::Arc;
 
@@ -22,6 +24,10 @@ use super::world::{self, Org, Stream, User, World, pick, uuid_at};
 pub const SESSIONS_PER_USER: u64 = 2;
 pub const EVENTS_PER_USER: u64 = 5;
 pub const MAILS_PER_USER: u64 = 2;
+pub const INVITATIONS_PER_USER: u64 = 1;
+
+/// How long an invitation works (the server's default).
+const INVITATION_LIFETIME: Micros = 7 * DAY;
 
 /// How long the mailed links work (the server's lifetimes).
 const VERIFICATION_LIFETIME: Micros = 48 * HOUR;
@@ -315,6 +321,73 @@ impl Rows for MailOutbox {
     }
 }
 
+/// Invitations: a member's own (accepted when it joined), or for the owner, who signed up, one
+/// pending to an address that has not joined yet.
+pub struct Invitations(UserRows);
+
+impl Invitations {
+    pub fn new(world: Arc<World>, seed: u64) -> Self {
+        Invitations(UserRows::new(
+            world,
+            seed,
+            Stream::Invitations,
+            INVITATIONS_PER_USER,
+        ))
+    }
+}
+
+impl Rows for Invitations {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, _)) = self.0.next() else {
+            return false;
+        };
+        let (world, rng) = (&self.0.world, &mut self.0.rng);
+        let org: &Org = &world.orgs[o];
+        let user = &org.users[u];
+        let owner = &org.users[0];
+        let (email, role, created_at, accepted_at) = if u == 0 {
+            let created_at = between(
+                rng,
+                (world.anchor - 3 * DAY).max(org.created_at),
+                world.anchor,
+            );
+            (
+                format!("invited.{o}@example.org"),
+                "member",
+                created_at,
+                None,
+            )
+        } else {
+            let created_at = between(
+                rng,
+                (user.created_at - 2 * DAY).max(org.created_at),
+                user.created_at,
+            );
+            (
+                user.email.clone(),
+                user.role,
+                created_at,
+                Some(user.created_at),
+            )
+        };
+        let mut token_hash = vec![0u8; 32];
+        rng.fill_bytes(&mut token_hash);
+        row.extend([
+            Value::Uuid(uuid_at(rng, created_at)),
+            Value::Uuid(org.id),
+            Value::Text(email),
+            Value::Str(role),
+            Value::Uuid(owner.id),
+            Value::Bytes(token_hash),
+            Value::Time(created_at + INVITATION_LIFETIME),
+            Value::opt_time(accepted_at),
+            Value::Null,
+            Value::Time(created_at),
+        ]);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +446,15 @@ mod tests {
         assert_eq!(verifications.len(), 3 * 4);
         assert!(verifications.iter().all(|r| r[5] == r[6]));
         assert!(mails.iter().all(|r| r[6] == Value::Str("sent")));
+
+        // One invitation per user: each member's, accepted; each owner's, pending.
+        let invitations = drain(Box::new(Invitations::new(world.clone(), 7)));
+        assert_eq!(
+            invitations.len() as u64,
+            total(&world, INVITATIONS_PER_USER)
+        );
+        let pending = invitations.iter().filter(|r| r[7] == Value::Null).count();
+        assert_eq!(pending, 3);
+        assert!(invitations.iter().all(|r| r[3] != Value::Str("owner")));
     }
 }

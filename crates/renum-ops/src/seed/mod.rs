@@ -179,6 +179,11 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
             accounts::total(&world, accounts::MAILS_PER_USER),
             Box::new(accounts::MailOutbox::new(world.clone(), options.seed)),
         ),
+        (
+            seed_catalogue::INVITATIONS,
+            accounts::total(&world, accounts::INVITATIONS_PER_USER),
+            Box::new(accounts::Invitations::new(world.clone(), options.seed)),
+        ),
     ];
     let logs = seed_catalogue::API_LOGS;
     let [early_logs, late_logs] = rows::ApiLogs::halves(&world, options.seed, sizes.api_logs);

@@ -31,6 +31,7 @@ pub enum Stream {
     AuthEvents = 6,
     EmailTokens = 7,
     MailOutbox = 8,
+    Invitations = 9,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> Xoshiro256PlusPlus {

@@ -117,6 +117,16 @@ const APART: &[Apart] = &[
     },
     Apart {
         sqlite: Some(
+            "check invitations.invitations_token_hash_check (typeof(token_hash) = 'blob') and \
+             (char_length(token_hash) = 32) valid=true",
+        ),
+        postgres: Some(
+            "check invitations.invitations_token_hash_check octet_length(token_hash) = 32 valid=true",
+        ),
+        why: "as sessions_token_hash_check",
+    },
+    Apart {
+        sqlite: Some(
             "check auth_events.auth_events_email_hash_check (email_hash is null) or \
              ((typeof(email_hash) = 'blob') and (char_length(email_hash) = 32)) valid=true",
         ),
@@ -209,6 +219,7 @@ async fn both_engines_introspect_to_the_same_logical_schema() {
             "auth_events",
             "clip_projects",
             "email_tokens",
+            "invitations",
             "mail_outbox",
             "organizations",
             "posts",

@@ -47,7 +47,8 @@ pub struct RedactionPolicy {
     /// Replace the credential after `Bearer ` / `Basic ` inside string values with [`MASK`].
     pub mask_credentials: bool,
     /// Routes (prefixes of the route template) whose bodies are never stored, in either
-    /// direction: sign-up, sign-in and password changes carry credentials both ways.
+    /// direction: sign-up, sign-in, password changes and accepting an invitation carry
+    /// credentials both ways.
     pub bodyless_routes: Vec<String>,
     /// Serialized size above which a body is replaced by a truncation marker holding the first
     /// `max_body_bytes` bytes of its (already redacted) JSON text.
@@ -78,7 +79,11 @@ impl Default for RedactionPolicy {
             key_action: KeyAction::Mask,
             mask_emails: true,
             mask_credentials: true,
-            bodyless_routes: vec!["/v1/auth/".to_owned(), "/v1/me/password".to_owned()],
+            bodyless_routes: vec![
+                "/v1/auth/".to_owned(),
+                "/v1/me/password".to_owned(),
+                "/v1/invitations/".to_owned(),
+            ],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             inbound_response_bodies: ResponseBodies::Errors,
         }
@@ -436,6 +441,8 @@ mod tests {
             p.body("/v1/auth/password-reset/confirm", body.clone()),
             None
         );
+        // Accepting an invitation carries its token, a password and signs in.
+        assert_eq!(p.body("/v1/invitations/accept", body.clone()), None);
         let reset =
             json!({"token": "rnm_SEKRIT", "new_password": "SEKRIT", "current_password": "SEKRIT"});
         assert!(!p.redact(reset).to_string().contains("SEKRIT"));

@@ -26,6 +26,10 @@ use super::throttle::{IpLimiter, KeyLimiter};
 use super::{AppError, tokens, validate};
 use crate::mail::{EMAIL_VERIFICATION, Links, PASSWORD_RESET, Template};
 
+mod invitations;
+
+pub use invitations::{Acceptance, NewInvitation};
+
 /// How long an email verification link works.
 pub const VERIFICATION_LIFETIME: Duration = Duration::from_secs(48 * 3600);
 
@@ -45,6 +49,11 @@ pub struct AccountConfig {
     /// (each costs an argon2 hash).
     pub confirm_per_ip_per_minute: u32,
     pub confirm_per_ip_burst: u32,
+    /// How long an invitation link works.
+    pub invitation_lifetime: Duration,
+    /// Invitations per hour per inviter (bursts of as many): one account cannot turn the
+    /// server into a mailer.
+    pub invitations_per_inviter_per_hour: u32,
 }
 
 impl Default for AccountConfig {
@@ -60,6 +69,8 @@ impl Default for AccountConfig {
             reset_per_email_burst: 3,
             confirm_per_ip_per_minute: 10,
             confirm_per_ip_burst: 10,
+            invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
+            invitations_per_inviter_per_hour: 20,
         }
     }
 }
@@ -76,6 +87,7 @@ pub struct AccountService {
     confirm_ip: IpLimiter,
     change_user: KeyLimiter<UserId>,
     resend_user: KeyLimiter<UserId>,
+    invite_user: KeyLimiter<UserId>,
 }
 
 impl AccountService {
@@ -93,6 +105,10 @@ impl AccountService {
             ),
             change_user: KeyLimiter::per_hour(20, 10),
             resend_user: KeyLimiter::per_hour(3, 3),
+            invite_user: KeyLimiter::per_hour(
+                config.invitations_per_inviter_per_hour,
+                config.invitations_per_inviter_per_hour,
+            ),
             db,
             hasher,
             sessions,

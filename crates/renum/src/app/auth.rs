@@ -465,7 +465,7 @@ impl Auth {
         Ok(())
     }
 
-    async fn issue_session(
+    pub(crate) async fn issue_session(
         &self,
         tx: &mut Tx,
         user: &UserRow,

@@ -29,7 +29,7 @@ pub(crate) fn require(
     }
 }
 
-const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
+pub(crate) const MANAGERS: &[Role] = &[Role::Owner, Role::Admin];
 const CONFIGURE_INTEGRATIONS: &str = "only the owner or an admin can configure integrations";
 
 pub async fn get(conn: &mut Conn, caller: &Caller) -> Result<OrganizationRow, AppError> {
@@ -121,8 +121,10 @@ pub struct NewMember {
     pub temporary_password: String,
 }
 
-/// Adds a member with a temporary password. An email in use answers 409 here: the caller is
-/// an authenticated manager, not an anonymous prober.
+/// Adds a member with a password the owner chose (`--allow-member-passwords` only; members
+/// otherwise join by invitation). Owner only: that password reaches another person's account.
+/// An email in use answers 409 here: the caller is the authenticated owner, not an anonymous
+/// prober.
 pub async fn add_member(
     db: &Db,
     hasher: &Hasher,
@@ -132,8 +134,8 @@ pub async fn add_member(
 ) -> Result<UserRow, AppError> {
     require(
         caller,
-        MANAGERS,
-        "only the owner or an admin can add members",
+        &[Role::Owner],
+        "only the owner can add a member with a chosen password; invite them instead",
     )?;
     super::account::require_verified(db, caller).await?;
     if new.role == Role::Owner {

@@ -100,6 +100,14 @@ pub struct ServeArgs {
     /// answer 429 with Retry-After. Default four per worker.
     #[arg(long, env = "RENUM_PASSWORD_HASH_QUEUE")]
     pub password_hash_queue: Option<usize>,
+    /// How long an invitation link works.
+    #[arg(long, env = "RENUM_INVITATION_TTL", default_value = "7d", value_parser = humantime::parse_duration)]
+    pub invitation_ttl: Duration,
+    /// Let the owner add a member with a password the owner chooses (`POST
+    /// /v1/organization/members`), beside invitations. Off by default: then that route
+    /// answers 404 and members join only by invitation, choosing their own password.
+    #[arg(long, env = "RENUM_ALLOW_MEMBER_PASSWORDS")]
+    pub allow_member_passwords: bool,
     /// Proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded header gives the
     /// client address; from anyone else the TCP peer is the client. Default: none.
     #[arg(long, env = "RENUM_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -152,6 +160,7 @@ impl ServeArgs {
             reset_per_ip_burst: self.password_reset_burst,
             reset_per_email_per_hour: self.password_reset_per_email_per_hour,
             reset_per_email_burst: self.password_reset_per_email_burst,
+            invitation_lifetime: self.invitation_ttl,
             ..AccountConfig::default()
         }
     }
@@ -219,6 +228,7 @@ pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Backgrou
         logs: logs.clone(),
         clips: clips.clone(),
         body_limit: args.body_limit,
+        allow_member_passwords: args.allow_member_passwords,
         trusted_proxies: Arc::new(TrustedProxies::new(args.trusted_proxies.clone())),
         unauthenticated_logs,
         cors_origins: args.cors_origins.clone().into(),

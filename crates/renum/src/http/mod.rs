@@ -69,6 +69,8 @@ pub struct Shared {
     pub clips: ClipService,
     /// Largest accepted request body (413 above it).
     pub body_limit: usize,
+    /// `--allow-member-passwords`: the owner may add a member with a chosen password.
+    pub allow_member_passwords: bool,
     /// Whose forwarded-for headers are believed (`ClientMeta`, the log budget).
     pub trusted_proxies: Arc<TrustedProxies>,
     /// How many unauthenticated requests per source are logged.
@@ -116,6 +118,15 @@ pub fn router(state: AppState) -> Router {
             "/organization/members/{id}",
             patch(routes::organization::set_role).delete(routes::organization::remove_member),
         )
+        .route(
+            "/organization/invitations",
+            get(routes::invitations::list).post(routes::invitations::invite),
+        )
+        .route(
+            "/organization/invitations/{id}",
+            delete(routes::invitations::revoke),
+        )
+        .route("/invitations/accept", post(routes::invitations::accept))
         .route(
             "/organization/integrations/opusclip",
             put(routes::organization::put_opusclip_key)

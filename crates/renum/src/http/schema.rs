@@ -29,6 +29,7 @@ macro_rules! id_schemas {
 id_schemas!(
     AuthEventId,
     ClipProjectId,
+    InvitationId,
     OrganizationId,
     PostId,
     SessionId,

@@ -37,6 +37,13 @@ pub const EMAIL_VERIFICATION: Template = Template {
     html: include_str!("templates/email_verification.html"),
 };
 
+pub const INVITATION: Template = Template {
+    kind: MailKind::Invitation,
+    subject: "You are invited to join a team on renum",
+    text: include_str!("templates/invitation.txt"),
+    html: include_str!("templates/invitation.html"),
+};
+
 impl Template {
     /// The message to `recipient` with every `{{key}}` replaced by its value: as is in the
     /// text body, HTML-escaped in the HTML body (a user's name is theirs to choose).

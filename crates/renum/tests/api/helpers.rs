@@ -50,6 +50,10 @@ impl Account {
     }
 }
 
+/// A pseudo-flag for `TestApp::spawn`: run the server as configured by default, without
+/// `--allow-member-passwords`.
+pub const NO_MEMBER_PASSWORDS: &str = "{no-member-passwords}";
+
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// 32 zero bytes, base64: the master key of every PostgreSQL test server.
@@ -80,11 +84,21 @@ impl TestApp {
             "--password-hash-queue".into(),
             "1000".into(),
         ];
+        // Most tests add members with a chosen password, the quickest way to a member; a
+        // test of the server's default, where that route is off, passes NO_MEMBER_PASSWORDS.
+        if !extra.contains(&NO_MEMBER_PASSWORDS) {
+            argv.push("--allow-member-passwords".into());
+        }
         if engine == Engine::Postgres {
             // Required there, as in production (the key file is SQLite's development default).
             argv.extend(["--master-key".into(), MASTER_KEY.into()]);
         }
-        argv.extend(extra.iter().map(|s| s.replace("{base}", &base)));
+        argv.extend(
+            extra
+                .iter()
+                .filter(|s| **s != NO_MEMBER_PASSWORDS)
+                .map(|s| s.replace("{base}", &base)),
+        );
         let args = Args::parse_from(argv).serve;
         let (app, background) = serve::build(t.db.clone(), &args).unwrap();
         let (stop, stopped) = oneshot::channel();

@@ -11,6 +11,7 @@ mod clips;
 mod cors;
 mod errors;
 mod hostile_input;
+mod invitations;
 mod isolation;
 mod mail;
 mod me;

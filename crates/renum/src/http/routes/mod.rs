@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clips;
 pub mod health;
+pub mod invitations;
 pub mod me;
 pub mod organization;
 pub mod posts;

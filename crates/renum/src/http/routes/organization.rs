@@ -7,6 +7,7 @@ use renum_db::ids::UserId;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppError;
 use crate::app::auth::{Caller, ClientMeta};
 use crate::app::organization::{self, NewMember, OrganizationPatch};
 use crate::http::AppState;
@@ -87,9 +88,9 @@ pub async fn delete(
 pub struct ListQuery {
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
+    pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 /// Members, oldest first (keyset pagination).
@@ -132,11 +133,14 @@ pub struct AddMemberRequest {
     temporary_password: String,
 }
 
-/// Adds a member (owner or admin, whose own email address is verified).
+/// Adds a member with a password the owner chooses: only when the server runs with
+/// `--allow-member-passwords` (404 otherwise), and only by the owner, whose own email address
+/// is verified. Members otherwise join by invitation (`POST /v1/organization/invitations`).
 #[utoipa::path(post, path = "/v1/organization/members", operation_id = "addMember", tag = "organization", security(("bearer" = [])),
     request_body = AddMemberRequest,
     responses((status = 201, body = User), (status = 400, body = ErrorBody),
-              (status = 403, description = "forbidden (the caller's role), or email_not_verified: the caller has not followed the verification link yet", body = ErrorBody),
+              (status = 403, description = "forbidden (the caller is not the owner), or email_not_verified: the caller has not followed the verification link yet", body = ErrorBody),
+              (status = 404, description = "not_found: the server does not allow chosen member passwords (`--allow-member-passwords`)", body = ErrorBody),
               (status = 409, description = "email_taken", body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -144,6 +148,9 @@ pub async fn add_member(
     meta: ClientMeta,
     ApiJson(JsonObject(req)): ApiJson<JsonObject<AddMemberRequest>>,
 ) -> Result<(StatusCode, axum::Json<User>), ApiError> {
+    if !state.allow_member_passwords {
+        return Err(AppError::NotFound.into());
+    }
     let new = NewMember {
         email: req.email,
         full_name: req.full_name,

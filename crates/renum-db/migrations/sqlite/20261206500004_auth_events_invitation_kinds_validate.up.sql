@@ -1,0 +1,2 @@
+-- SQLite enforced the wider CHECK from the rebuild of 20261206500003: nothing to validate.
+SELECT 1;
