@@ -85,6 +85,34 @@ impl UserRows {
     }
 }
 
+/// One row of a per-user stream: the `k`th row of user `u` of organization `o`.
+type RowFn = fn(&mut Xoshiro256PlusPlus, &World, usize, usize, u64, &mut Vec<Value>);
+
+/// A stream of rows per user: [`UserRows`] walks the users, `make` spells each row.
+pub struct PerUser {
+    users: UserRows,
+    make: RowFn,
+}
+
+impl PerUser {
+    fn new(world: Arc<World>, seed: u64, stream: Stream, per_user: u64, make: RowFn) -> Self {
+        PerUser {
+            users: UserRows::new(world, seed, stream, per_user),
+            make,
+        }
+    }
+}
+
+impl Rows for PerUser {
+    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
+        let Some((o, u, k)) = self.users.next() else {
+            return false;
+        };
+        (self.make)(&mut self.users.rng, &self.users.world, o, u, k, row);
+        true
+    }
+}
+
 /// Rows of a stream in total.
 pub fn total(world: &World, per_user: u64) -> u64 {
     world.orgs.iter().map(|o| o.users.len() as u64).sum::<u64>() * per_user
@@ -112,100 +140,94 @@ fn between(rng: &mut Xoshiro256PlusPlus, from: Micros, to: Micros) -> Micros {
     }
 }
 
-pub struct Sessions(UserRows);
-
-impl Sessions {
-    pub fn new(world: Arc<World>, seed: u64) -> Self {
-        Sessions(UserRows::new(
-            world,
-            seed,
-            Stream::Sessions,
-            SESSIONS_PER_USER,
-        ))
-    }
+pub fn sessions(world: Arc<World>, seed: u64) -> PerUser {
+    PerUser::new(
+        world,
+        seed,
+        Stream::Sessions,
+        SESSIONS_PER_USER,
+        sessions_row,
+    )
 }
 
-impl Rows for Sessions {
-    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        let Some((o, u, _)) = self.0.next() else {
-            return false;
-        };
-        let (world, rng) = (&self.0.world, &mut self.0.rng);
-        let user: &User = &world.orgs[o].users[u];
-        let end = user.deleted_at.unwrap_or(world.anchor);
-        let created_at = between(rng, (end - 60 * DAY).max(user.created_at), end);
-        let expires_at = created_at + SESSION_LIFETIME;
-        let last_seen_at = between(
-            rng,
-            created_at,
-            expires_at.min(world.anchor).max(created_at),
-        );
-        // A removed member's sessions were revoked with the removal; some others signed out.
-        let revoked_at = user
-            .deleted_at
-            .or_else(|| rng.random_ratio(1, 4).then_some(last_seen_at + MINUTE));
-        let mut token_hash = vec![0u8; 32];
-        rng.fill_bytes(&mut token_hash);
-        row.extend([
-            Value::Uuid(uuid_at(rng, created_at)),
-            Value::Uuid(user.id),
-            Value::Bytes(token_hash),
-            Value::Time(expires_at),
-            Value::Time(last_seen_at),
-            Value::opt_time(revoked_at),
-            ip(rng),
-            Value::Str(pick(rng, USER_AGENTS)),
-            Value::Time(created_at),
-        ]);
-        true
-    }
+fn sessions_row(
+    rng: &mut Xoshiro256PlusPlus,
+    world: &World,
+    o: usize,
+    u: usize,
+    _: u64,
+    row: &mut Vec<Value>,
+) {
+    let user: &User = &world.orgs[o].users[u];
+    let end = user.deleted_at.unwrap_or(world.anchor);
+    let created_at = between(rng, (end - 60 * DAY).max(user.created_at), end);
+    let expires_at = created_at + SESSION_LIFETIME;
+    let last_seen_at = between(
+        rng,
+        created_at,
+        expires_at.min(world.anchor).max(created_at),
+    );
+    // A removed member's sessions were revoked with the removal; some others signed out.
+    let revoked_at = user
+        .deleted_at
+        .or_else(|| rng.random_ratio(1, 4).then_some(last_seen_at + MINUTE));
+    let mut token_hash = vec![0u8; 32];
+    rng.fill_bytes(&mut token_hash);
+    row.extend([
+        Value::Uuid(uuid_at(rng, created_at)),
+        Value::Uuid(user.id),
+        Value::Bytes(token_hash),
+        Value::Time(expires_at),
+        Value::Time(last_seen_at),
+        Value::opt_time(revoked_at),
+        ip(rng),
+        Value::Str(pick(rng, USER_AGENTS)),
+        Value::Time(created_at),
+    ]);
 }
 
-pub struct AuthEvents(UserRows);
-
-impl AuthEvents {
-    pub fn new(world: Arc<World>, seed: u64) -> Self {
-        AuthEvents(UserRows::new(
-            world,
-            seed,
-            Stream::AuthEvents,
-            EVENTS_PER_USER,
-        ))
-    }
+pub fn auth_events(world: Arc<World>, seed: u64) -> PerUser {
+    PerUser::new(
+        world,
+        seed,
+        Stream::AuthEvents,
+        EVENTS_PER_USER,
+        auth_events_row,
+    )
 }
 
-impl Rows for AuthEvents {
-    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        let Some((o, u, k)) = self.0.next() else {
-            return false;
-        };
-        let (world, rng) = (&self.0.world, &mut self.0.rng);
-        let org: &Org = &world.orgs[o];
-        let user = &org.users[u];
-        let owner = &org.users[0];
-        let end = user.deleted_at.unwrap_or(world.anchor);
-        let (kind, actor, created_at) = match k {
-            0 if u == 0 => ("signup", None, user.created_at),
-            0 => ("member_added", Some(owner.id), user.created_at),
-            1 => ("signin_failure", None, between(rng, user.created_at, end)),
-            _ => ("signin_success", None, between(rng, user.created_at, end)),
-        };
-        // Failed sign-ins carry the typed email's hash (the per-account throttle's key).
-        let email_hash = (kind == "signin_failure")
-            .then(|| Value::Bytes(Sha256::digest(user.email.as_bytes()).to_vec()));
-        row.extend([
-            Value::Uuid(uuid_at(rng, created_at)),
-            Value::Uuid(org.id),
-            Value::Uuid(user.id),
-            Value::opt_uuid(actor),
-            Value::Str(kind),
-            email_hash.unwrap_or(Value::Null),
-            ip(rng),
-            Value::Null,
-            Value::Time(created_at),
-        ]);
-        true
-    }
+fn auth_events_row(
+    rng: &mut Xoshiro256PlusPlus,
+    world: &World,
+    o: usize,
+    u: usize,
+    k: u64,
+    row: &mut Vec<Value>,
+) {
+    let org: &Org = &world.orgs[o];
+    let user = &org.users[u];
+    let owner = &org.users[0];
+    let end = user.deleted_at.unwrap_or(world.anchor);
+    let (kind, actor, created_at) = match k {
+        0 if u == 0 => ("signup", None, user.created_at),
+        0 => ("member_added", Some(owner.id), user.created_at),
+        1 => ("signin_failure", None, between(rng, user.created_at, end)),
+        _ => ("signin_success", None, between(rng, user.created_at, end)),
+    };
+    // Failed sign-ins carry the typed email's hash (the per-account throttle's key).
+    let email_hash = (kind == "signin_failure")
+        .then(|| Value::Bytes(Sha256::digest(user.email.as_bytes()).to_vec()));
+    row.extend([
+        Value::Uuid(uuid_at(rng, created_at)),
+        Value::Uuid(org.id),
+        Value::Uuid(user.id),
+        Value::opt_uuid(actor),
+        Value::Str(kind),
+        email_hash.unwrap_or(Value::Null),
+        ip(rng),
+        Value::Null,
+        Value::Time(created_at),
+    ]);
 }
 
 /// The `k`th mailed link of a user: its purpose, when it was mailed, and when it was spent.
@@ -241,151 +263,142 @@ struct MailedLink {
     used_at: Option<Micros>,
 }
 
-pub struct EmailTokens(UserRows);
-
-impl EmailTokens {
-    pub fn new(world: Arc<World>, seed: u64) -> Self {
-        EmailTokens(UserRows::new(
-            world,
-            seed,
-            Stream::EmailTokens,
-            MAILS_PER_USER,
-        ))
-    }
+pub fn email_tokens(world: Arc<World>, seed: u64) -> PerUser {
+    PerUser::new(
+        world,
+        seed,
+        Stream::EmailTokens,
+        MAILS_PER_USER,
+        email_tokens_row,
+    )
 }
 
-impl Rows for EmailTokens {
-    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        let Some((o, u, k)) = self.0.next() else {
-            return false;
-        };
-        let (world, rng) = (&self.0.world, &mut self.0.rng);
-        let user = &world.orgs[o].users[u];
-        let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
-        let mut token_hash = vec![0u8; 32];
-        rng.fill_bytes(&mut token_hash);
-        row.extend([
-            Value::Uuid(uuid_at(rng, link.created_at)),
-            Value::Uuid(user.id),
-            Value::Str(link.purpose),
-            Value::Bytes(token_hash),
-            Value::Time(link.created_at + link.lifetime),
-            Value::opt_time(link.used_at),
-            Value::Time(link.created_at),
-        ]);
-        true
-    }
+fn email_tokens_row(
+    rng: &mut Xoshiro256PlusPlus,
+    world: &World,
+    o: usize,
+    u: usize,
+    k: u64,
+    row: &mut Vec<Value>,
+) {
+    let user = &world.orgs[o].users[u];
+    let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
+    let mut token_hash = vec![0u8; 32];
+    rng.fill_bytes(&mut token_hash);
+    row.extend([
+        Value::Uuid(uuid_at(rng, link.created_at)),
+        Value::Uuid(user.id),
+        Value::Str(link.purpose),
+        Value::Bytes(token_hash),
+        Value::Time(link.created_at + link.lifetime),
+        Value::opt_time(link.used_at),
+        Value::Time(link.created_at),
+    ]);
 }
 
 /// The messages of the mailed links, all delivered at the first attempt: their bodies were
 /// cleared once sent, as the sender does.
-pub struct MailOutbox(UserRows);
-
-impl MailOutbox {
-    pub fn new(world: Arc<World>, seed: u64) -> Self {
-        MailOutbox(UserRows::new(
-            world,
-            seed,
-            Stream::MailOutbox,
-            MAILS_PER_USER,
-        ))
-    }
+pub fn mail_outbox(world: Arc<World>, seed: u64) -> PerUser {
+    PerUser::new(
+        world,
+        seed,
+        Stream::MailOutbox,
+        MAILS_PER_USER,
+        mail_outbox_row,
+    )
 }
 
-impl Rows for MailOutbox {
-    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        let Some((o, u, k)) = self.0.next() else {
-            return false;
-        };
-        let (world, rng) = (&self.0.world, &mut self.0.rng);
-        let user = &world.orgs[o].users[u];
-        let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
-        let sent_at = link.created_at + rng.random_range(SECOND..30 * SECOND);
-        row.extend([
-            Value::Uuid(uuid_at(rng, link.created_at)),
-            Value::Str(link.purpose),
-            Value::Text(user.email.clone()),
-            Value::Str(link.subject),
-            Value::Str(""),
-            Value::Str(""),
-            Value::Str("sent"),
-            Value::Int(1),
-            Value::Time(link.created_at),
-            Value::Null,
-            Value::Null,
-            Value::Null,
-            Value::Time(sent_at),
-            Value::Time(link.created_at),
-        ]);
-        true
-    }
+fn mail_outbox_row(
+    rng: &mut Xoshiro256PlusPlus,
+    world: &World,
+    o: usize,
+    u: usize,
+    k: u64,
+    row: &mut Vec<Value>,
+) {
+    let user = &world.orgs[o].users[u];
+    let link = mailed_link(rng, user, user.deleted_at.unwrap_or(world.anchor), k);
+    let sent_at = link.created_at + rng.random_range(SECOND..30 * SECOND);
+    row.extend([
+        Value::Uuid(uuid_at(rng, link.created_at)),
+        Value::Str(link.purpose),
+        Value::Text(user.email.clone()),
+        Value::Str(link.subject),
+        Value::Str(""),
+        Value::Str(""),
+        Value::Str("sent"),
+        Value::Int(1),
+        Value::Time(link.created_at),
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Time(sent_at),
+        Value::Time(link.created_at),
+    ]);
 }
 
 /// Invitations: a member's own (accepted when it joined), or for the owner, who signed up, one
 /// pending to an address that has not joined yet.
-pub struct Invitations(UserRows);
-
-impl Invitations {
-    pub fn new(world: Arc<World>, seed: u64) -> Self {
-        Invitations(UserRows::new(
-            world,
-            seed,
-            Stream::Invitations,
-            INVITATIONS_PER_USER,
-        ))
-    }
+pub fn invitations(world: Arc<World>, seed: u64) -> PerUser {
+    PerUser::new(
+        world,
+        seed,
+        Stream::Invitations,
+        INVITATIONS_PER_USER,
+        invitations_row,
+    )
 }
 
-impl Rows for Invitations {
-    fn next_row(&mut self, row: &mut Vec<Value>) -> bool {
-        let Some((o, u, _)) = self.0.next() else {
-            return false;
-        };
-        let (world, rng) = (&self.0.world, &mut self.0.rng);
-        let org: &Org = &world.orgs[o];
-        let user = &org.users[u];
-        let owner = &org.users[0];
-        let (email, role, created_at, accepted_at) = if u == 0 {
-            let created_at = between(
-                rng,
-                (world.anchor - 3 * DAY).max(org.created_at),
-                world.anchor,
-            );
-            (
-                format!("invited.{o}@example.org"),
-                "member",
-                created_at,
-                None,
-            )
-        } else {
-            let created_at = between(
-                rng,
-                (user.created_at - 2 * DAY).max(org.created_at),
-                user.created_at,
-            );
-            (
-                user.email.clone(),
-                user.role,
-                created_at,
-                Some(user.created_at),
-            )
-        };
-        let mut token_hash = vec![0u8; 32];
-        rng.fill_bytes(&mut token_hash);
-        row.extend([
-            Value::Uuid(uuid_at(rng, created_at)),
-            Value::Uuid(org.id),
-            Value::Text(email),
-            Value::Str(role),
-            Value::Uuid(owner.id),
-            Value::Bytes(token_hash),
-            Value::Time(created_at + INVITATION_LIFETIME),
-            Value::opt_time(accepted_at),
-            Value::Null,
-            Value::Time(created_at),
-        ]);
-        true
-    }
+fn invitations_row(
+    rng: &mut Xoshiro256PlusPlus,
+    world: &World,
+    o: usize,
+    u: usize,
+    _: u64,
+    row: &mut Vec<Value>,
+) {
+    let org: &Org = &world.orgs[o];
+    let user = &org.users[u];
+    let owner = &org.users[0];
+    let (email, role, created_at, accepted_at) = if u == 0 {
+        let created_at = between(
+            rng,
+            (world.anchor - 3 * DAY).max(org.created_at),
+            world.anchor,
+        );
+        (
+            format!("invited.{o}@example.org"),
+            "member",
+            created_at,
+            None,
+        )
+    } else {
+        let created_at = between(
+            rng,
+            (user.created_at - 2 * DAY).max(org.created_at),
+            user.created_at,
+        );
+        (
+            user.email.clone(),
+            user.role,
+            created_at,
+            Some(user.created_at),
+        )
+    };
+    let mut token_hash = vec![0u8; 32];
+    rng.fill_bytes(&mut token_hash);
+    row.extend([
+        Value::Uuid(uuid_at(rng, created_at)),
+        Value::Uuid(org.id),
+        Value::Text(email),
+        Value::Str(role),
+        Value::Uuid(owner.id),
+        Value::Bytes(token_hash),
+        Value::Time(created_at + INVITATION_LIFETIME),
+        Value::opt_time(accepted_at),
+        Value::Null,
+        Value::Time(created_at),
+    ]);
 }
 
 #[cfg(test)]
@@ -411,7 +424,7 @@ mod tests {
             }
             out
         };
-        let sessions = drain(Box::new(Sessions::new(world.clone(), 7)));
+        let sessions = drain(Box::new(sessions(world.clone(), 7)));
         assert_eq!(sessions.len() as u64, total(&world, SESSIONS_PER_USER));
         assert_eq!(sessions.len(), 3 * 4 * 2);
         let hashes: std::collections::HashSet<Vec<u8>> = sessions
@@ -427,7 +440,7 @@ mod tests {
             _ => false,
         }));
 
-        let events = drain(Box::new(AuthEvents::new(world.clone(), 7)));
+        let events = drain(Box::new(auth_events(world.clone(), 7)));
         assert_eq!(events.len() as u64, total(&world, EVENTS_PER_USER));
         let kinds = |kind: &'static str| events.iter().filter(|r| r[4] == Value::Str(kind)).count();
         assert_eq!(kinds("signup"), 3);
@@ -435,8 +448,8 @@ mod tests {
         assert_eq!(kinds("signin_failure"), 3 * 4);
 
         // Each user's two links: the verification, spent when the user joined, and a reset.
-        let tokens = drain(Box::new(EmailTokens::new(world.clone(), 7)));
-        let mails = drain(Box::new(MailOutbox::new(world.clone(), 7)));
+        let tokens = drain(Box::new(email_tokens(world.clone(), 7)));
+        let mails = drain(Box::new(mail_outbox(world.clone(), 7)));
         assert_eq!(tokens.len() as u64, total(&world, MAILS_PER_USER));
         assert_eq!(mails.len(), tokens.len());
         let verifications = tokens
@@ -448,7 +461,7 @@ mod tests {
         assert!(mails.iter().all(|r| r[6] == Value::Str("sent")));
 
         // One invitation per user: each member's, accepted; each owner's, pending.
-        let invitations = drain(Box::new(Invitations::new(world.clone(), 7)));
+        let invitations = drain(Box::new(invitations(world.clone(), 7)));
         assert_eq!(
             invitations.len() as u64,
             total(&world, INVITATIONS_PER_USER)

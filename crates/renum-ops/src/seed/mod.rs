@@ -143,7 +143,7 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
         (
             seed_catalogue::SESSIONS,
             accounts::total(&world, accounts::SESSIONS_PER_USER),
-            Box::new(accounts::Sessions::new(world.clone(), options.seed)),
+            Box::new(accounts::sessions(world.clone(), options.seed)),
         ),
         (
             seed_catalogue::VIDEOS,
@@ -167,22 +167,22 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<Report> {
         (
             seed_catalogue::AUTH_EVENTS,
             accounts::total(&world, accounts::EVENTS_PER_USER),
-            Box::new(accounts::AuthEvents::new(world.clone(), options.seed)),
+            Box::new(accounts::auth_events(world.clone(), options.seed)),
         ),
         (
             seed_catalogue::EMAIL_TOKENS,
             accounts::total(&world, accounts::MAILS_PER_USER),
-            Box::new(accounts::EmailTokens::new(world.clone(), options.seed)),
+            Box::new(accounts::email_tokens(world.clone(), options.seed)),
         ),
         (
             seed_catalogue::MAIL_OUTBOX,
             accounts::total(&world, accounts::MAILS_PER_USER),
-            Box::new(accounts::MailOutbox::new(world.clone(), options.seed)),
+            Box::new(accounts::mail_outbox(world.clone(), options.seed)),
         ),
         (
             seed_catalogue::INVITATIONS,
             accounts::total(&world, accounts::INVITATIONS_PER_USER),
-            Box::new(accounts::Invitations::new(world.clone(), options.seed)),
+            Box::new(accounts::invitations(world.clone(), options.seed)),
         ),
     ];
     let logs = seed_catalogue::API_LOGS;
