@@ -82,7 +82,7 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 "--engine",
                 engine.as_str(),
                 "--scenario",
-                "feed,me,ingest,purge",
+                "feed,me,floor,ingest,purge",
                 "--duration",
                 "1s",
                 "--connections",
@@ -108,7 +108,11 @@ async fn every_scenario_runs_end_to_end_and_reports() {
             .iter()
             .map(|r| r["scenario"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["feed", "me", "ingest", "purge"], "{engine:?}");
+        assert_eq!(
+            names,
+            ["feed", "me", "floor", "ingest", "purge"],
+            "{engine:?}"
+        );
         for r in &reports {
             assert_eq!(r["engine"], engine.as_str());
             assert!(r["rate"].as_f64().unwrap() > 0.0, "{engine:?}: {r}");
@@ -146,6 +150,18 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 Engine::Sqlite => assert!(with_session.is_null(), "{http}"),
             }
         }
+        // The floor: requests to /healthz, the server's CPU per request, no baseline.
+        let floor = &reports[2];
+        assert_eq!(floor["http"]["errors"], 0, "{engine:?}: {floor}");
+        assert!(floor["http"]["requests"].as_u64().unwrap() > 0, "{floor}");
+        assert!(
+            floor["http"]["server_cpu_ms"].as_f64().unwrap() >= 0.0,
+            "{floor}"
+        );
+        assert!(
+            floor["baseline"].is_null() && floor["ratio"].is_null(),
+            "{floor}"
+        );
         // SQLite has no partitions, so purge has nothing to compare its delete with; every
         // other scenario has its baseline (pgbench, or the same statement through renum_db).
         let with_baseline = match engine {
@@ -160,13 +176,13 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                 "{engine:?}: {r}"
             );
         }
-        let ingest = &reports[2]["details"];
+        let ingest = &reports[3]["details"];
         assert!(ingest["written"].as_u64().unwrap() > 0, "{ingest}");
         assert_eq!(
             (&ingest["dropped"], &ingest["failed"]),
             (&0.into(), &0.into())
         );
-        let purge = &reports[3]["details"];
+        let purge = &reports[4]["details"];
         assert_eq!(purge["delete_rows"], 2000, "{engine:?}: {purge}");
         let dropped = if engine == Engine::Postgres { 2000 } else { 0 };
         assert_eq!(purge["drop_rows"], dropped, "{engine:?}: {purge}");

@@ -109,6 +109,9 @@ pub enum Scenario {
     Me,
     /// POST /v1/auth/signin, reported per core: argon2 dominates by design.
     Signin,
+    /// GET /healthz: the server's floor (HTTP, routing, middleware, loopback; no session, no
+    /// database, no API log), to read the server CPU of feed and me against.
+    Floor,
     /// The API log writer (batches) vs single-row api_logs.INSERT.
     Ingest,
     /// Retention: partition drop vs the batched delete.
@@ -326,6 +329,15 @@ async fn scenarios(
                     cpu_note(&app)
                 );
                 http(app.rps, app, Some(baseline), note)
+            }
+            Scenario::Floor => {
+                let health = format!("{}/healthz", args.url);
+                let app = load_app(args, &load::Target::get(&health)?).await?;
+                let note = format!(
+                    "no database and no baseline: what every request costs before its own work{}",
+                    cpu_note(&app)
+                );
+                http(app.rps, app, None, note)
             }
             Scenario::Signin => {
                 let signin = format!("{}/v1/auth/signin", args.url);
