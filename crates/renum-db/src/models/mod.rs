@@ -8,6 +8,7 @@
 mod api_logs;
 mod auth_events;
 mod clip_projects;
+mod columns;
 mod email_tokens;
 mod invitations;
 mod mail_outbox;

@@ -6,9 +6,11 @@ use serde::Serialize;
 
 use crate::enums::{ModuleType, Platform, PostStatus, VideoStatus};
 use crate::ids::{OrganizationId, PostId, UserId, VideoId};
+use crate::models::columns::{ReadColumns, by_position};
 use crate::sql_types::{StringList, Timestamp};
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+/// Read by position (`models/columns.rs`) in the order of the catalogue's `post_columns!`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostRow {
     pub id: PostId,
     pub organization_id: OrganizationId,
@@ -32,6 +34,26 @@ pub struct PostRow {
     #[serde(skip)]
     pub locked_until: Option<Timestamp>,
 }
+
+by_position!(PostRow, |c| Ok(PostRow {
+    id: c.next("id")?,
+    organization_id: c.next("organization_id")?,
+    video_id: c.next("video_id")?,
+    created_by: c.next("created_by")?,
+    platform: c.next("platform")?,
+    description: c.next("description")?,
+    hashtags: c.next("hashtags")?,
+    scheduled_at: c.next("scheduled_at")?,
+    status: c.next("status")?,
+    published_at: c.next("published_at")?,
+    external_post_id: c.next("external_post_id")?,
+    attempts: c.next("attempts")?,
+    last_error: c.next("last_error")?,
+    created_at: c.next("created_at")?,
+    updated_at: c.next("updated_at")?,
+    locked_by: c.next("locked_by")?,
+    locked_until: c.next("locked_until")?,
+}));
 
 #[derive(Debug, Clone)]
 pub struct PostInsert {
@@ -57,29 +79,36 @@ pub struct PostUpdate {
     pub last_error: Option<Option<String>>,
 }
 
-/// The video fields a post list shows next to each post.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+/// The video fields a post list shows next to each post, after the post's columns
+/// (`post_with_video_columns!`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoSummary {
-    #[sqlx(rename = "video_title")]
     pub title: String,
-    #[sqlx(rename = "video_status")]
     pub status: VideoStatus,
-    #[sqlx(rename = "video_module_type")]
     pub module_type: Option<ModuleType>,
-    #[sqlx(rename = "video_thumbnail_url")]
     pub thumbnail_url: Option<String>,
-    #[sqlx(rename = "video_processed_url")]
     pub processed_url: Option<String>,
-    #[sqlx(rename = "video_duration_seconds")]
     pub duration_seconds: Option<f64>,
 }
 
+by_position!(VideoSummary, |c| Ok(VideoSummary {
+    title: c.next("video_title")?,
+    status: c.next("video_status")?,
+    module_type: c.next("video_module_type")?,
+    thumbnail_url: c.next("video_thumbnail_url")?,
+    processed_url: c.next("video_processed_url")?,
+    duration_seconds: c.next("video_duration_seconds")?,
+}));
+
 /// A post with its video, read in one query (the calendar and feed).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostWithVideo {
-    #[sqlx(flatten)]
     #[serde(flatten)]
     pub post: PostRow,
-    #[sqlx(flatten)]
     pub video: VideoSummary,
 }
+
+by_position!(PostWithVideo, |c| Ok(PostWithVideo {
+    post: ReadColumns::read(c)?,
+    video: ReadColumns::read(c)?,
+}));
