@@ -1,7 +1,37 @@
 //! Configuration shared by subcommands: flags with environment fallbacks.
 
+use std::convert::Infallible;
+use std::fmt;
+use std::str::FromStr;
+
 use clap::Args;
 use renum_db::{Db, PoolSettings};
+
+/// A flag's value that may carry a credential (a database or SMTP URL with its password, a
+/// key, a signing secret). Its `Debug` shows none of it, so a derived `Debug` of an argument
+/// struct, or an `{args:?}` in a log line, cannot leak one; `expose` is the way to the text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Infallible> {
+        Ok(Self(s.to_owned()))
+    }
+}
 
 /// Where the data lives. The default is an embedded SQLite file in the working directory,
 /// so `renum serve` runs with no configuration at all.
@@ -15,7 +45,7 @@ pub struct DatabaseArgs {
         default_value = "sqlite://renum.db",
         hide_env_values = true
     )]
-    pub database_url: String,
+    pub database_url: Secret,
 
     /// Maximum connections in the pool (SQLite caps it at 8).
     #[arg(
@@ -33,13 +63,13 @@ impl DatabaseArgs {
             max_connections: self.db_max_connections,
             ..PoolSettings::default()
         };
-        Db::connect_with(&self.database_url, &settings)
+        Db::connect_with(self.database_url.expose(), &settings)
             .await
             .map_err(|err| match err {
                 renum_db::Error::Config(_) => anyhow::anyhow!(err),
                 _ => anyhow::anyhow!(
                     "cannot open database {}: {err}",
-                    renum_db::redact_url(&self.database_url)
+                    renum_db::redact_url(self.database_url.expose())
                 ),
             })
     }

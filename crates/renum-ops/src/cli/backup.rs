@@ -35,10 +35,10 @@ fn default_jobs() -> u32 {
 }
 
 pub async fn run_backup(db_args: &DatabaseArgs, args: BackupArgs) -> anyhow::Result<ExitCode> {
-    let report = backup::backup(&db_args.database_url, &args.out, args.jobs).await?;
+    let report = backup::backup(db_args.database_url.expose(), &args.out, args.jobs).await?;
     println!(
         "backed up {} to {} ({:.1} MB, integrity checked) in {:.1} s",
-        renum_db::redact_url(&db_args.database_url),
+        renum_db::redact_url(db_args.database_url.expose()),
         args.out.display(),
         report.bytes as f64 / 1e6,
         report.elapsed.as_secs_f64()
@@ -47,12 +47,12 @@ pub async fn run_backup(db_args: &DatabaseArgs, args: BackupArgs) -> anyhow::Res
 }
 
 pub async fn run_restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Result<ExitCode> {
-    let report = backup::restore(&args.from, &db_args.database_url, args.jobs).await?;
+    let report = backup::restore(&args.from, db_args.database_url.expose(), args.jobs).await?;
     let m = &report.migrations;
     println!(
         "restored {} into {} in {:.1} s; {} migrations verified (checksums match), latest {}",
         args.from.display(),
-        renum_db::redact_url(&db_args.database_url),
+        renum_db::redact_url(db_args.database_url.expose()),
         report.elapsed.as_secs_f64(),
         m.applied,
         m.latest.unwrap_or_default()

@@ -49,7 +49,7 @@ pub async fn run(db_args: &DatabaseArgs, args: DoctorArgs) -> anyhow::Result<Exi
         judge_every_table: args.judge_every_table,
         schema_doc: std::fs::read_to_string(&args.schema_doc).ok(),
         contract: std::fs::read_to_string(&args.contract).ok(),
-        database_url: Some(db_args.database_url.clone()),
+        database_url: Some(db_args.database_url.expose().to_owned()),
     };
     let examination = doctor::examine(&db, &options).await;
     db.close().await;

@@ -66,7 +66,7 @@ pub async fn run(db_args: &DatabaseArgs, args: &LintArgs) -> anyhow::Result<Exit
                 .map(|f| (name, f)),
         );
     }
-    let sizes = match renum_db::Engine::from_url(&db_args.database_url) {
+    let sizes = match renum_db::Engine::from_url(db_args.database_url.expose()) {
         Ok(renum_db::Engine::Postgres) if !findings.is_empty() => {
             let db = db_args.connect().await?;
             let renum_db::Db::Postgres(pool) = &db else {

@@ -67,7 +67,7 @@ pub async fn run(db_args: &DatabaseArgs, args: SeedArgs) -> anyhow::Result<ExitC
 
     println!(
         "seeded {} with --seed {} --anchor {anchor} in {:.1} s",
-        renum_db::redact_url(&db_args.database_url),
+        renum_db::redact_url(db_args.database_url.expose()),
         args.seed,
         report.elapsed.as_secs_f64()
     );

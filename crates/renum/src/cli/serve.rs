@@ -23,7 +23,7 @@ use crate::app::clips::ClipService;
 use crate::app::crypto::MasterKey;
 use crate::app::passwords;
 use crate::app::throttle::AccountPolicy;
-use crate::config::DatabaseArgs;
+use crate::config::{DatabaseArgs, Secret};
 use crate::http::{self, AppState, Shared, TrustedProxies, UnauthenticatedBudget};
 use crate::metrics::Metrics;
 use crate::supervisor::Supervisor;
@@ -46,7 +46,7 @@ pub struct ServeArgs {
     /// 32 bytes, base64: encrypts stored third-party API keys (`renum key generate`); required
     /// on PostgreSQL.
     #[arg(long, env = "RENUM_MASTER_KEY", hide_env_values = true)]
-    pub master_key: Option<String>,
+    pub master_key: Option<Secret>,
     /// A session unused for this long is dead.
     #[arg(long, env = "RENUM_SESSION_IDLE_TIMEOUT", default_value = "7d", value_parser = humantime::parse_duration)]
     pub session_idle_timeout: Duration,
@@ -196,7 +196,11 @@ impl Background {
 /// Builds the application and starts its background tasks on an open database (migrations
 /// already handled). Call within a tokio runtime.
 pub fn build(db: Db, args: &ServeArgs) -> anyhow::Result<(axum::Router, Background)> {
-    let master_key = MasterKey::load_for(db.engine(), args.master_key.as_deref(), &args.data_dir)?;
+    let master_key = MasterKey::load_for(
+        db.engine(),
+        args.master_key.as_ref().map(Secret::expose),
+        &args.data_dir,
+    )?;
     let retention = args.logs.retention()?;
     let (logs, writer) = ApiLogSink::spawn(db.clone(), args.logs.sink_config()?);
     let (stop_maintenance, stopped) = watch::channel(false);
@@ -275,7 +279,7 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
     // Configuration errors before anything touches the database (`build` checks again).
     args.worker.check_webhook_secret()?;
     let db = db_args.connect().await?;
-    crate::app::crypto::require_shared(db.engine(), args.master_key.as_deref())?;
+    crate::app::crypto::require_shared(db.engine(), args.master_key.as_ref().map(Secret::expose))?;
     if !args.no_migrate {
         let migrator = renum_db::migrate::migrator(db.engine());
         renum_db::migrate::up_with(&db, migrator, args.lock_wait).await?;
@@ -329,4 +333,42 @@ pub async fn run(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<Exit
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::ServeArgs;
+    use crate::config::DatabaseArgs;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    /// Every flag that can carry a credential, given one: none of them shows in `Debug`.
+    #[test]
+    fn the_arguments_debug_shows_no_secret() {
+        let cli = Cli::try_parse_from([
+            "serve",
+            "--database-url=postgres://renum:hunter2-db@db.internal/renum",
+            "--master-key=hunter2-master",
+            "--smtp-url=smtp://mailer:hunter2-smtp@smtp.internal:587",
+            "--publish-webhook-url=https://hooks.example/renum",
+            "--publish-webhook-secret=hunter2-webhook",
+        ])
+        .unwrap();
+        let shown = format!("{:?} {:?}", cli.db, cli.serve);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("hooks.example"), "{shown}");
+        let smtp = cli.serve.mail.smtp_url.as_ref().unwrap();
+        assert_eq!(
+            smtp.expose(),
+            "smtp://mailer:hunter2-smtp@smtp.internal:587"
+        );
+    }
 }

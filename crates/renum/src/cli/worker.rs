@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::api_log::{ApiLogArgs, ApiLogSink};
 use crate::app::crypto::MasterKey;
-use crate::config::{DatabaseArgs, OutboundArgs, ShutdownArgs};
+use crate::config::{DatabaseArgs, OutboundArgs, Secret, ShutdownArgs};
 use crate::mail::MailArgs;
 use crate::supervisor::Supervisor;
 use crate::worker::clips::ClipArgs;
@@ -34,13 +34,17 @@ pub struct WorkerCmdArgs {
     pub data_dir: PathBuf,
     /// 32 bytes, base64: decrypts the organizations' OpusClip keys; required on PostgreSQL.
     #[arg(long, env = "RENUM_MASTER_KEY", hide_env_values = true)]
-    pub master_key: Option<String>,
+    pub master_key: Option<Secret>,
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: WorkerCmdArgs) -> anyhow::Result<ExitCode> {
     args.worker.check_webhook_secret()?;
     let db = db_args.connect().await?;
-    let master_key = MasterKey::load_for(db.engine(), args.master_key.as_deref(), &args.data_dir)?;
+    let master_key = MasterKey::load_for(
+        db.engine(),
+        args.master_key.as_ref().map(Secret::expose),
+        &args.data_dir,
+    )?;
     let (sink, writer) = ApiLogSink::spawn(db.clone(), args.api_log.sink_config()?);
     let outbound = args.outbound.policy();
     let publisher = args.worker.publisher(Some(sink.clone()), outbound)?;

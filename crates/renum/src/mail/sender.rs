@@ -19,6 +19,7 @@ use renum_db::repo::MailOutcome;
 use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Db};
 
+use crate::config::Secret;
 use crate::worker::rounds::{OnStop, Round, run_rounds};
 
 #[derive(Args, Debug, Clone)]
@@ -27,7 +28,7 @@ pub struct MailArgs {
     /// (STARTTLS), smtps://HOST:465 (TLS); credentials as smtp://USER:PASSWORD@HOST. Unset:
     /// messages wait in the outbox (`renum mail outbox` lists them).
     #[arg(long, env = "RENUM_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     /// The From of every message.
     #[arg(
         long,
@@ -76,7 +77,7 @@ impl MailArgs {
         match &self.smtp_url {
             Some(url) => Ok(Some(MailSender::new(
                 db,
-                url,
+                url.expose(),
                 &self.mail_from,
                 self.sender_config(),
             )?)),

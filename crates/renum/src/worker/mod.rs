@@ -26,6 +26,7 @@ use renum_db::sql_types::Timestamp;
 use renum_db::{Access, Db, OrgScope};
 
 use crate::app::outbound::OutboundPolicy;
+use crate::config::Secret;
 use crate::metrics::WorkerMetrics;
 use rounds::{OnStop, Round, run_rounds};
 
@@ -54,7 +55,7 @@ pub struct WorkerArgs {
     /// HMAC-SHA256 key of the webhook's signature header; required with the URL, at least
     /// [`publisher::MIN_SECRET_LEN`] bytes (`renum key generate` makes one).
     #[arg(long, env = "RENUM_PUBLISH_WEBHOOK_SECRET", hide_env_values = true)]
-    pub publish_webhook_secret: Option<String>,
+    pub publish_webhook_secret: Option<Secret>,
 }
 
 impl WorkerArgs {
@@ -75,7 +76,10 @@ impl WorkerArgs {
         if self.publish_webhook_url.is_none() {
             return Ok(());
         }
-        let len = self.publish_webhook_secret.as_deref().map_or(0, str::len);
+        let len = self
+            .publish_webhook_secret
+            .as_ref()
+            .map_or(0, |s| s.expose().len());
         if len < publisher::MIN_SECRET_LEN {
             anyhow::bail!(
                 "--publish-webhook-url needs --publish-webhook-secret (RENUM_PUBLISH_WEBHOOK_SECRET) \
@@ -99,7 +103,10 @@ impl WorkerArgs {
                 self.check_webhook_secret()?;
                 AnyPublisher::Webhook(WebhookPublisher::new(
                     url.clone(),
-                    self.publish_webhook_secret.clone().unwrap_or_default(),
+                    self.publish_webhook_secret
+                        .as_ref()
+                        .map(|s| s.expose().to_owned())
+                        .unwrap_or_default(),
                     Duration::from_secs(30),
                     sink,
                     policy,

@@ -165,7 +165,7 @@ struct Session {
 }
 
 pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::from_url(&db_args.database_url)?;
+    let engine = Engine::from_url(db_args.database_url.expose())?;
     if let Some(wanted) = args.engine {
         let wanted = match wanted {
             EngineArg::Sqlite => Engine::Sqlite,
@@ -213,7 +213,7 @@ pub async fn run(db_args: &DatabaseArgs, args: BenchArgs) -> anyhow::Result<Exit
             machine: &machine,
             server_version: &server_version?,
             command: &command,
-            database_url: &renum_db::redact_url(&db_args.database_url),
+            database_url: &renum_db::redact_url(db_args.database_url.expose()),
         };
         doc::write(path, &section, &doc::render(&run, &reports))?;
         eprintln!("wrote the {section} section of {}", path.display());
@@ -263,7 +263,7 @@ async fn scenarios(
     session: Option<&Session>,
     cores: usize,
 ) -> anyhow::Result<Vec<Report>> {
-    let url = &db_args.database_url;
+    let url = db_args.database_url.expose();
     let cores = cores as f64;
     let mut reports = Vec::new();
     for &scenario in &args.scenario {
