@@ -126,6 +126,13 @@ async fn every_scenario_runs_end_to_end_and_reports() {
                     "{engine:?}: {http}"
                 );
             }
+            // What the whole machine spent per request and per baseline operation (/proc/stat).
+            for side in [&http["http"], &http["baseline"]] {
+                assert!(
+                    side["machine_cpu_ms"].as_f64().unwrap() > 0.0,
+                    "{engine:?}: {http}"
+                );
+            }
             // The reported round is one of the two, and its ratio is its own rates'.
             let note = http["note"].as_str().unwrap();
             assert!(

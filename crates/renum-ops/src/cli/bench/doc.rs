@@ -426,11 +426,13 @@ mod tests {
                 p99_ms: 13.281,
                 server_cpu_ms: None,
                 generator_cpu_ms: None,
+                machine_cpu_ms: None,
             }),
             baseline: Some(Baseline {
                 what: "pgbench -M prepared, posts.LIST_WITH_VIDEO".into(),
                 rate: 10_184.0,
                 with_session: None,
+                machine_cpu_ms: None,
             }),
             ratio: Some(0.1119),
             details: None,

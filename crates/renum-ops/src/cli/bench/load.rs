@@ -29,6 +29,10 @@ pub struct Measured {
     pub server_cpu_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generator_cpu_ms: Option<f64>,
+    /// Busy CPU milliseconds per request of the whole machine (server, database, generator
+    /// and anything else running), from `/proc/stat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_cpu_ms: Option<f64>,
 }
 
 /// The one request a scenario repeats.
@@ -151,6 +155,7 @@ pub async fn run(
         p99_ms: pct(0.99),
         server_cpu_ms: None,
         generator_cpu_ms: None,
+        machine_cpu_ms: None,
     })
 }
 

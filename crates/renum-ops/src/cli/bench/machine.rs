@@ -55,6 +55,45 @@ fn stat_cpu_time(stat: &str) -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// The CPU time every core of the machine has spent busy so far (the first line of
+/// `/proc/stat`: user, nice, system, irq, softirq and steal; idle and iowait left out).
+pub fn busy_time() -> Option<Duration> {
+    fs::read_to_string("/proc/stat")
+        .ok()
+        .as_deref()
+        .and_then(stat_busy_time)
+}
+
+/// The whole machine's busy CPU milliseconds per operation while `side` ran, with `ops`
+/// telling how many operations its result stands for: what one request (or one pgbench
+/// transaction) costs every process together, PostgreSQL included.
+pub async fn busy_per_op<T>(
+    side: impl Future<Output = anyhow::Result<T>>,
+    ops: impl FnOnce(&T) -> f64,
+) -> anyhow::Result<(T, Option<f64>)> {
+    let before = busy_time();
+    let out = side.await?;
+    let per_op = before
+        .zip(busy_time())
+        .map(|(before, after)| after.saturating_sub(before).as_secs_f64() * 1000.0 / ops(&out));
+    Ok((out, per_op))
+}
+
+fn stat_busy_time(stat: &str) -> Option<Duration> {
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .map(|t| t.parse().ok())
+        .collect::<Option<_>>()?;
+    let busy = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .map(|&i| ticks.get(i).copied().unwrap_or(0))
+        .sum::<u64>();
+    Some(Duration::from_millis(busy * 10))
+}
+
 fn load_average() -> Option<f64> {
     fs::read_to_string("/proc/loadavg")
         .ok()
@@ -98,6 +137,13 @@ mod tests {
         let stat = "4242 (renum (serve)) S 1 4242 4242 0 -1 4194560 1862 0 0 0 1234 56 0 0 20 0 \
                     9 0 4711 123456789 2000 18446744073709551615";
         assert_eq!(stat_cpu_time(stat), Some(Duration::from_millis(12_900)));
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        let proc_stat = "cpu  100 2 30 9000 50 4 5 6 0 0\ncpu0 50 1 15 4500 25 2 2 3 0 0\n";
+        assert_eq!(
+            stat_busy_time(proc_stat),
+            Some(Duration::from_millis(1_470))
+        );
+        assert_eq!(stat_busy_time("intr 1 2 3\n"), None);
         let meminfo = "MemTotal:       24522364 kB\nMemFree:         1000 kB\n";
         assert_eq!(memory_total(meminfo), Some(24_522_364 * 1024));
         assert_eq!(load_1min("4.12 6.80 5.01 3/512 12345\n"), Some(4.12));

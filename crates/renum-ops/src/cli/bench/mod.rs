@@ -155,6 +155,9 @@ struct Baseline {
     /// this and the app is the server's own work.
     #[serde(skip_serializing_if = "Option::is_none")]
     with_session: Option<f64>,
+    /// feed and me: the whole machine's busy CPU milliseconds per operation of `rate`'s run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    machine_cpu_ms: Option<f64>,
 }
 
 /// The signed-in account of the HTTP scenarios.
@@ -296,7 +299,7 @@ async fn scenarios(
                 let note = format!(
                     "{rounds}{}{}",
                     session_note(app.rps, &baseline),
-                    cpu_note(&app)
+                    cpu_note(&app, Some(&baseline))
                 );
                 http(app.rps, app, Some(baseline), note)
             }
@@ -326,7 +329,7 @@ async fn scenarios(
                 let note = format!(
                     "{rounds}{}{}",
                     session_note(app.rps, &baseline),
-                    cpu_note(&app)
+                    cpu_note(&app, Some(&baseline))
                 );
                 http(app.rps, app, Some(baseline), note)
             }
@@ -335,7 +338,7 @@ async fn scenarios(
                 let app = load_app(args, &load::Target::get(&health)?).await?;
                 let note = format!(
                     "no database and no baseline: what every request costs before its own work{}",
-                    cpu_note(&app)
+                    cpu_note(&app, None)
                 );
                 http(app.rps, app, None, note)
             }
@@ -367,26 +370,43 @@ async fn scenarios(
 async fn load_app(args: &BenchArgs, target: &load::Target) -> anyhow::Result<Measured> {
     let server = args.server_pid.map(|pid| pid.to_string());
     let server_cpu = || server.as_deref().and_then(machine::cpu_time);
-    let before = (server_cpu(), machine::cpu_time("self"));
+    let before = (
+        server_cpu(),
+        machine::cpu_time("self"),
+        machine::busy_time(),
+    );
     let mut m = load::run(args.connections, args.duration, target).await?;
-    let after = (server_cpu(), machine::cpu_time("self"));
+    let after = (
+        server_cpu(),
+        machine::cpu_time("self"),
+        machine::busy_time(),
+    );
     let requests = (m.requests + m.errors) as f64;
     let per_request = |before: Option<Duration>, after: Option<Duration>| {
         Some(after?.saturating_sub(before?).as_secs_f64() * 1000.0 / requests)
     };
     m.server_cpu_ms = per_request(before.0, after.0);
     m.generator_cpu_ms = per_request(before.1, after.1);
+    m.machine_cpu_ms = per_request(before.2, after.2);
     Ok(m)
 }
 
 /// The CPU figures of the reported round, when measured.
-fn cpu_note(app: &Measured) -> String {
+fn cpu_note(app: &Measured, baseline: Option<&Baseline>) -> String {
     let mut note = String::new();
     if let Some(ms) = app.server_cpu_ms {
         note.push_str(&format!("; server CPU {ms:.3} ms per request"));
     }
     if let Some(ms) = app.generator_cpu_ms {
         note.push_str(&format!("; load generator CPU {ms:.3} ms per request"));
+    }
+    if let Some(ms) = app.machine_cpu_ms {
+        note.push_str(&format!(
+            "; the whole machine {ms:.3} ms of CPU per request"
+        ));
+    }
+    if let Some(ms) = baseline.and_then(|b| b.machine_cpu_ms) {
+        note.push_str(&format!(", {ms:.3} ms per baseline operation"));
     }
     note
 }
@@ -481,9 +501,15 @@ async fn pgbench_pair(
     params: &[(&str, Option<&str>)],
     args: &BenchArgs,
 ) -> anyhow::Result<Baseline> {
-    let rate = pgbench::baseline(url, sql, params, args.connections, args.duration)
-        .await?
-        .context("pgbench needs PostgreSQL")?;
+    let (rate, machine_cpu_ms) = machine::busy_per_op(
+        async {
+            pgbench::baseline(url, sql, params, args.connections, args.duration)
+                .await?
+                .context("pgbench needs PostgreSQL")
+        },
+        |rate| rate * args.duration.as_secs_f64(),
+    )
+    .await?;
     let (hash, now, idle_since) = session_check_params(&s.token);
     let check = [
         ("a1", Some(hash.as_str())),
@@ -512,6 +538,7 @@ async fn pgbench_pair(
         what: format!("pgbench -M prepared, {name}"),
         rate,
         with_session,
+        machine_cpu_ms,
     })
 }
 
@@ -544,7 +571,8 @@ fn session_note(app_rps: f64, baseline: &Baseline) -> String {
 async fn feed_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Baseline> {
     let org: OrganizationId = s.org.parse().context("organization id")?;
     let db = db.clone();
-    let rate = load::repeat(args.connections, args.duration, move || {
+    let ops = |rate: &f64| rate * args.duration.as_secs_f64();
+    let side = load::repeat(args.connections, args.duration, move || {
         let db = db.clone();
         async move {
             let page = db
@@ -556,12 +584,13 @@ async fn feed_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Bas
             ensure!(page.items.len() == FEED_PAGE as usize, "a short page");
             Ok(())
         }
-    })
-    .await?;
+    });
+    let (rate, machine_cpu_ms) = machine::busy_per_op(side, ops).await?;
     Ok(Baseline {
         what: "posts.LIST_WITH_VIDEO through renum_db, same connection count".into(),
         rate,
         with_session: None,
+        machine_cpu_ms,
     })
 }
 
@@ -570,7 +599,8 @@ async fn me_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Basel
     let org: OrganizationId = s.org.parse().context("organization id")?;
     let user: UserId = s.user.parse().context("user id")?;
     let db = db.clone();
-    let rate = load::repeat(args.connections, args.duration, move || {
+    let ops = |rate: &f64| rate * args.duration.as_secs_f64();
+    let side = load::repeat(args.connections, args.duration, move || {
         let db = db.clone();
         async move {
             db.conn()
@@ -580,12 +610,13 @@ async fn me_repo(db: &Db, s: &Session, args: &BenchArgs) -> anyhow::Result<Basel
                 .await?;
             Ok(())
         }
-    })
-    .await?;
+    });
+    let (rate, machine_cpu_ms) = machine::busy_per_op(side, ops).await?;
     Ok(Baseline {
         what: "users.WITH_ORGANIZATION through renum_db, same connection count".into(),
         rate,
         with_session: None,
+        machine_cpu_ms,
     })
 }
 
@@ -611,12 +642,14 @@ async fn ingest(db: &Db, engine: Engine, url: &str, args: &BenchArgs) -> anyhow:
                 what: "pgbench -M prepared -c 1, single-row api_logs.INSERT".into(),
                 rate,
                 with_session: None,
+                machine_cpu_ms: None,
             }
         }
         Engine::Sqlite => Baseline {
             what: "single-row api_logs.INSERT through renum_db, one connection".into(),
             rate: logs::single_rows(db, args.duration).await?,
             with_session: None,
+            machine_cpu_ms: None,
         },
     };
     let m = logs::writer(db, args.duration, args.log_batch_size).await?;
@@ -671,6 +704,7 @@ async fn purge(db: &Db, engine: Engine, args: &BenchArgs) -> anyhow::Result<Repo
                     what: "batched delete (api_logs.DELETE_OLDER_BATCH)".into(),
                     rate: delete_rate,
                     with_session: None,
+                    machine_cpu_ms: None,
                 }),
                 note: format!(
                     "partition drop: {} rows in {drop_seconds:.3} s, freed {}; {deleted}",
