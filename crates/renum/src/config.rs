@@ -10,7 +10,7 @@ use renum_db::{Db, PoolSettings};
 /// A flag's value that may carry a credential (a database or SMTP URL with its password, a
 /// key, a signing secret). Its `Debug` shows none of it, so a derived `Debug` of an argument
 /// struct, or an `{args:?}` in a log line, cannot leak one; `expose` is the way to the text.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {

@@ -66,16 +66,19 @@ pub fn busy_time() -> Option<Duration> {
 
 /// The whole machine's busy CPU milliseconds per operation while `side` ran, with `ops`
 /// telling how many operations its result stands for: what one request (or one pgbench
-/// transaction) costs every process together, PostgreSQL included.
+/// transaction) costs every process together, PostgreSQL included. `None` when `/proc/stat`
+/// cannot be read or the side did nothing.
 pub async fn busy_per_op<T>(
     side: impl Future<Output = anyhow::Result<T>>,
     ops: impl FnOnce(&T) -> f64,
 ) -> anyhow::Result<(T, Option<f64>)> {
     let before = busy_time();
     let out = side.await?;
+    let ops = ops(&out);
     let per_op = before
         .zip(busy_time())
-        .map(|(before, after)| after.saturating_sub(before).as_secs_f64() * 1000.0 / ops(&out));
+        .filter(|_| ops > 0.0)
+        .map(|(before, after)| after.saturating_sub(before).as_secs_f64() * 1000.0 / ops);
     Ok((out, per_op))
 }
 

@@ -383,7 +383,8 @@ async fn load_app(args: &BenchArgs, target: &load::Target) -> anyhow::Result<Mea
     );
     let requests = (m.requests + m.errors) as f64;
     let per_request = |before: Option<Duration>, after: Option<Duration>| {
-        Some(after?.saturating_sub(before?).as_secs_f64() * 1000.0 / requests)
+        let spent = after?.saturating_sub(before?).as_secs_f64() * 1000.0;
+        (requests > 0.0).then(|| spent / requests)
     };
     m.server_cpu_ms = per_request(before.0, after.0);
     m.generator_cpu_ms = per_request(before.1, after.1);
